@@ -1,0 +1,156 @@
+"""The `assistant` command. Thin: every verb is a call into the library.
+
+Exit codes: 0 ok, 1 the work found problems (lint errors, nothing indexed), 2 usage or input error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+from .knowledge import load_knowledge
+from .settings import Settings, SettingsError, load_settings
+from .store import StoreError
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        settings = load_settings()
+        return args.handler(args, settings)
+    except (SettingsError, StoreError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="assistant", description="Reply Assistant: draft and check replies to customers.")
+    parser.add_argument("--version", action="version", version=f"assistant {__version__}")
+    verbs = parser.add_subparsers(metavar="VERB")
+
+    ingest = verbs.add_parser("ingest", help="index knowledge/ into the vector store (only what changed)")
+    ingest.add_argument("--quiet", action="store_true", help="no progress bar")
+    ingest.add_argument("--json", action="store_true", help="print the result as JSON")
+    ingest.set_defaults(handler=_ingest)
+
+    search = verbs.add_parser("search", help="find policy passages and past replies for a text")
+    search.add_argument("text")
+    search.add_argument("--kind", choices=("policy", "reply"))
+    search.add_argument("--channel", help="instagram, vk, telegram, marketplace, email")
+    search.add_argument("--lang", help="ru or en (narrows past replies; policies hold for every language)")
+    search.add_argument("-k", type=int, default=5, help="how many results (default 5)")
+    search.add_argument("--json", action="store_true")
+    search.set_defaults(handler=_search)
+
+    lint = verbs.add_parser("lint", help="check knowledge/ and list every problem with file and line")
+    lint.add_argument("--json", action="store_true")
+    lint.set_defaults(handler=_lint)
+
+    status = verbs.add_parser("status", help="show the settings in use and the state of the index")
+    status.set_defaults(handler=_status)
+    return parser
+
+
+def _ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from .ingest import ingest
+
+    result = ingest(settings, progress=False if args.quiet else None)
+    errors = result.knowledge.errors
+    if args.json:
+        print(json.dumps({
+            "documents": result.documents,
+            "added": result.sync.added,
+            "deleted": result.sync.deleted,
+            "relabelled": result.sync.relabelled,
+            "unchanged": result.sync.unchanged,
+            "seconds": round(result.sync.seconds, 3),
+            "problems": [str(p) for p in result.knowledge.problems],
+            **result.store_status,
+        }, ensure_ascii=False))
+    else:
+        for problem in result.knowledge.problems:
+            print(problem, file=sys.stderr)
+        k, s = result.knowledge, result.sync
+        print(f"knowledge: {len(k.policies)} policies, {len(k.replies)} past replies -> {result.documents} documents")
+        print(f"index: {s.added} embedded, {s.deleted} removed, {s.relabelled} relabelled, "
+              f"{s.unchanged} unchanged in {s.seconds:.1f}s "
+              f"({result.store_status['collection']}, {result.store_status['documents']} documents)")
+        if errors:
+            print(f"{len(errors)} error(s): those files or entries were skipped; run `assistant lint` for details",
+                  file=sys.stderr)
+    return EXIT_OK if result.documents else EXIT_PROBLEMS
+
+
+def _search(args: argparse.Namespace, settings: Settings) -> int:
+    from .ingest import open_store
+    from .retrieval import search
+
+    if args.k < 1:
+        print("error: -k must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    store = open_store(settings)
+    if store.count() == 0:
+        print("the index is empty: run `assistant ingest` first", file=sys.stderr)
+        return EXIT_PROBLEMS
+    hits = search(store, args.text, kind=args.kind, channel=args.channel, lang=args.lang, k=args.k)
+    if args.json:
+        for hit in hits:
+            print(json.dumps({"id": hit.id, "score": round(hit.score, 4), "text": hit.text, **hit.metadata},
+                             ensure_ascii=False))
+        return EXIT_OK
+    if not hits:
+        print("no matches (try without --channel/--lang/--kind)")
+    for rank, hit in enumerate(hits, 1):
+        meta = hit.metadata
+        if meta.get("kind") == "policy":
+            label = meta.get("title", "") + (f" › {meta['heading']}" if meta.get("heading") else "")
+        else:
+            label = f"past reply {meta.get('reply_id')} ({meta.get('channel')}, {meta.get('lang')}, {meta.get('field')})"
+        print(f"{rank}. {hit.score:.3f}  {meta.get('kind', '?'):6}  {label}  [{meta.get('source')}:{meta.get('line')}]")
+        print(f"   {_shorten(hit.text, 240)}")
+    return EXIT_OK
+
+
+def _lint(args: argparse.Namespace, settings: Settings) -> int:
+    knowledge = load_knowledge(settings.knowledge_dir)
+    problems = knowledge.problems
+    if args.json:
+        for p in problems:
+            print(json.dumps({"path": str(p.path), "line": p.line, "severity": p.severity,
+                              "message": p.message, "hint": p.hint}, ensure_ascii=False))
+    else:
+        for p in problems:
+            print(p)
+        errors = len(knowledge.errors)
+        print(f"{len(knowledge.policies)} policies, {len(knowledge.replies)} past replies loaded; "
+              f"{errors} error(s), {len(problems) - errors} warning(s)")
+    return EXIT_PROBLEMS if knowledge.errors else EXIT_OK
+
+
+def _status(args: argparse.Namespace, settings: Settings) -> int:
+    from .ingest import open_store
+
+    print(settings)
+    print(json.dumps(open_store(settings).status(), ensure_ascii=False, indent=2))
+    return EXIT_OK
+
+
+def _shorten(text: str, limit: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,151 @@
+"""Every knob of Reply Assistant in one place.
+
+Values come from, in order of precedence: environment variables, an optional settings file
+(`assistant.toml` in the working directory, or the file named by `ASSISTANT_SETTINGS`), and
+defaults that work with no network and no API key.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SETTINGS_FILE_ENV = "ASSISTANT_SETTINGS"
+DEFAULT_SETTINGS_FILE = "assistant.toml"
+EMBEDDING_BACKENDS = ("e5", "openai")
+
+
+class SettingsError(ValueError):
+    """A setting has a value that cannot be used; the message says which and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = Path(".assistant-data")
+    knowledge_dir: Path = Path("knowledge")
+    prompts_dir: Path = Path("prompts")
+    embedding_backend: str = "e5"
+    openai_embedding_model: str = "text-embedding-3-small"
+    chroma_host: str | None = None
+    chroma_port: int = 8000
+    collection_prefix: str = "knowledge"
+    llm_model: str = "gpt-4o-mini"
+    openai_base_url: str | None = None
+    openai_api_key: str | None = field(default=None, repr=False)
+    llm_timeout_s: float = 30.0
+    llm_max_retries: int = 2
+    embedding_timeout_s: float = 30.0
+    chunk_tokens: int = 256
+    chunk_overlap_tokens: int = 32
+
+    def __repr__(self) -> str:
+        shown = []
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if f.name == "openai_api_key":
+                value = mask_secret(value)
+            shown.append(f"{f.name}={value!r}")
+        return f"Settings({', '.join(shown)})"
+
+    __str__ = __repr__
+
+    @property
+    def llm_configured(self) -> bool:
+        """An LLM is used when there is a key, or a base URL of a local server that needs none."""
+        return bool(self.openai_api_key or self.openai_base_url)
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def tiktoken_cache_dir(self) -> Path:
+        return self.data_dir / "tiktoken"
+
+
+def mask_secret(value: str | None) -> str | None:
+    """Show that a secret is set without showing it."""
+    if not value:
+        return value
+    return f"{value[:3]}…({len(value)} chars)" if len(value) > 8 else "***"
+
+
+# Environment variable -> (settings field, converter)
+_ENV = {
+    "ASSISTANT_DATA_DIR": ("data_dir", Path),
+    "ASSISTANT_KNOWLEDGE_DIR": ("knowledge_dir", Path),
+    "ASSISTANT_PROMPTS_DIR": ("prompts_dir", Path),
+    "ASSISTANT_EMBEDDINGS": ("embedding_backend", str),
+    "ASSISTANT_OPENAI_EMBEDDING_MODEL": ("openai_embedding_model", str),
+    "CHROMA_HOST": ("chroma_host", str),
+    "CHROMA_PORT": ("chroma_port", int),
+    "ASSISTANT_COLLECTION_PREFIX": ("collection_prefix", str),
+    "ASSISTANT_LLM_MODEL": ("llm_model", str),
+    "OPENAI_BASE_URL": ("openai_base_url", str),
+    "OPENAI_API_KEY": ("openai_api_key", str),
+    "ASSISTANT_LLM_TIMEOUT": ("llm_timeout_s", float),
+    "ASSISTANT_LLM_MAX_RETRIES": ("llm_max_retries", int),
+    "ASSISTANT_EMBEDDING_TIMEOUT": ("embedding_timeout_s", float),
+    "ASSISTANT_CHUNK_TOKENS": ("chunk_tokens", int),
+    "ASSISTANT_CHUNK_OVERLAP_TOKENS": ("chunk_overlap_tokens", int),
+}
+_CONVERTERS = {name: conv for name, conv in _ENV.values()}
+
+
+def load_settings(
+    env: Mapping[str, str] | None = None, settings_file: Path | None = None
+) -> Settings:
+    """Build the settings from the environment and the optional settings file."""
+    env = os.environ if env is None else env
+    values: dict[str, object] = {}
+    path = settings_file or Path(env.get(SETTINGS_FILE_ENV, DEFAULT_SETTINGS_FILE))
+    if path.is_file():
+        values.update(_read_settings_file(path))
+    elif settings_file is not None or SETTINGS_FILE_ENV in env:
+        raise SettingsError(f"{path}: settings file not found (set {SETTINGS_FILE_ENV} to an existing file)")
+    for var, (name, _) in _ENV.items():
+        raw = env.get(var)
+        if raw is not None and raw.strip() != "":
+            values[name] = _convert(name, raw.strip(), f"environment variable {var}")
+    settings = Settings(**values)
+    _validate(settings)
+    return settings
+
+
+def _read_settings_file(path: Path) -> dict[str, object]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise SettingsError(f"{path}: not valid TOML: {error}") from error
+    values: dict[str, object] = {}
+    for key, raw in data.items():
+        if key not in _CONVERTERS:
+            known = ", ".join(sorted(_CONVERTERS))
+            raise SettingsError(f"{path}: unknown setting {key!r} (known: {known})")
+        values[key] = _convert(key, raw, f"{path}: {key}")
+    return values
+
+
+def _convert(name: str, raw: object, where: str) -> object:
+    try:
+        return _CONVERTERS[name](raw)
+    except (TypeError, ValueError) as error:
+        raise SettingsError(f"{where}: cannot use {raw!r} ({error})") from error
+
+
+def _validate(settings: Settings) -> None:
+    if settings.embedding_backend not in EMBEDDING_BACKENDS:
+        raise SettingsError(
+            f"embedding backend {settings.embedding_backend!r} is unknown; "
+            f"set ASSISTANT_EMBEDDINGS to one of: {', '.join(EMBEDDING_BACKENDS)}"
+        )
+    if settings.embedding_backend == "openai" and not settings.llm_configured:
+        raise SettingsError(
+            "ASSISTANT_EMBEDDINGS=openai needs OPENAI_API_KEY (or OPENAI_BASE_URL of a compatible server)"
+        )
+    if settings.chunk_overlap_tokens >= settings.chunk_tokens:
+        raise SettingsError("ASSISTANT_CHUNK_OVERLAP_TOKENS must be smaller than ASSISTANT_CHUNK_TOKENS")

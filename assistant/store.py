@@ -1,0 +1,190 @@
+"""The vector store: chromadb on disk by default, a shared Chroma server when CHROMA_HOST is set.
+
+Each embedding model gets its own collection (the model id is part of the name and stored in
+its metadata), so vectors of two models are never mixed. `sync` makes the collection equal to
+a list of documents while embedding only what is new.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import chromadb
+from chromadb.config import Settings as ChromaSettings
+from tqdm import tqdm
+
+from .embeddings import ChromaEmbeddingFunction, Embedder
+from .indexing import Document
+from .settings import Settings
+
+EMBED_BATCH = 32
+logging.getLogger("chromadb.telemetry").setLevel(logging.CRITICAL)
+
+
+class StoreError(RuntimeError):
+    """The store cannot be reached or used; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    text: str
+    score: float  # cosine similarity, 1.0 = same direction
+    metadata: dict
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    added: int
+    deleted: int
+    relabelled: int  # metadata changed, text (and vector) unchanged
+    unchanged: int
+    seconds: float
+
+    @property
+    def embedded(self) -> int:
+        return self.added
+
+
+def make_client(settings: Settings) -> chromadb.api.ClientAPI:
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_host:
+        try:
+            return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
+        except Exception as error:  # chromadb raises plain exceptions for connection failures
+            raise StoreError(
+                f"cannot reach the Chroma server at {settings.chroma_host}:{settings.chroma_port} ({error}); "
+                "start it (chroma run --host 127.0.0.1) or unset CHROMA_HOST to use the local store"
+            ) from error
+    settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+
+
+def collection_name(prefix: str, model_id: str) -> str:
+    """A chromadb-safe collection name that includes the embedding model."""
+    name = re.sub(r"[^a-zA-Z0-9._-]+", "-", f"{prefix}--{model_id}").strip("-._")
+    return name[:512]
+
+
+class Store:
+    """One collection of one embedding model, in an embedded or remote chromadb."""
+
+    def __init__(self, settings: Settings, embedder: Embedder, client=None) -> None:
+        self.embedder = embedder
+        self.client = client or make_client(settings)
+        self.name = collection_name(settings.collection_prefix, embedder.model_id)
+        self.collection = self.client.get_or_create_collection(
+            self.name,
+            embedding_function=ChromaEmbeddingFunction.from_settings(settings),
+            metadata={"embedding_model": embedder.model_id},
+            configuration={"hnsw": {"space": "cosine"}},
+        )
+        stored_model = (self.collection.metadata or {}).get("embedding_model")
+        if stored_model != embedder.model_id:
+            raise StoreError(
+                f"collection {self.name} holds vectors of {stored_model!r}, not {embedder.model_id!r}; "
+                "delete it or choose another ASSISTANT_COLLECTION_PREFIX"
+            )
+
+    def count(self) -> int:
+        return self.collection.count()
+
+    def status(self) -> dict:
+        meta = self.collection.metadata or {}
+        return {
+            "collection": self.name,
+            "embedding_model": meta.get("embedding_model"),
+            "documents": self.count(),
+            "last_sync": meta.get("last_sync"),
+        }
+
+    def sync(self, documents: Sequence[Document], progress: bool | None = None) -> SyncReport:
+        """Make the collection hold exactly `documents`, embedding only the new ones."""
+        started = time.perf_counter()
+        wanted = {doc.id: doc for doc in documents}
+        existing = self._existing_metadata()
+        stale = [doc_id for doc_id in existing if doc_id not in wanted]
+        new = [doc for doc_id, doc in wanted.items() if doc_id not in existing]
+        relabelled = [doc for doc_id, doc in wanted.items() if doc_id in existing and existing[doc_id] != doc.metadata]
+
+        if stale:
+            for batch in _batches(stale, 500):
+                self.collection.delete(ids=list(batch))
+        if relabelled:
+            for batch in _batches(relabelled, 500):
+                self.collection.update(ids=[d.id for d in batch], metadatas=[d.metadata for d in batch])
+        self._add(new, progress)
+        self._mark_synced()
+        return SyncReport(
+            added=len(new),
+            deleted=len(stale),
+            relabelled=len(relabelled),
+            unchanged=len(wanted) - len(new) - len(relabelled),
+            seconds=time.perf_counter() - started,
+        )
+
+    def add(self, documents: Sequence[Document], progress: bool | None = None) -> None:
+        """Add documents known to be new (benchmarks fill a store this way)."""
+        self._add(list(documents), progress)
+
+    def _add(self, documents: list[Document], progress: bool | None) -> None:
+        if not documents:
+            return
+        show = sys.stderr.isatty() if progress is None else progress
+        with tqdm(total=len(documents), desc="Embedding", unit="doc", disable=not show, file=sys.stderr) as bar:
+            for batch in _batches(documents, EMBED_BATCH):
+                vectors = self.embedder.embed_documents([d.embed_text for d in batch])
+                self.collection.add(
+                    ids=[d.id for d in batch],
+                    embeddings=vectors,
+                    documents=[d.text for d in batch],
+                    metadatas=[d.metadata for d in batch],
+                )
+                bar.update(len(batch))
+
+    def query(self, text: str, k: int = 5, where: dict | None = None) -> list[Hit]:
+        if self.count() == 0:
+            return []
+        vector = self.embedder.embed_query(text)
+        return self.query_vector(vector, k, where)
+
+    def query_vector(self, vector: Sequence[float], k: int = 5, where: dict | None = None) -> list[Hit]:
+        result = self.collection.query(
+            query_embeddings=[list(vector)],
+            n_results=max(1, k),
+            where=where or None,
+            include=["documents", "metadatas", "distances"],
+        )
+        return [
+            Hit(doc_id, text or "", 1.0 - distance, meta or {})
+            for doc_id, text, meta, distance in zip(
+                result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0], strict=True
+            )
+        ]
+
+    def _existing_metadata(self) -> dict[str, dict]:
+        existing: dict[str, dict] = {}
+        offset, page = 0, 1000
+        while True:
+            got = self.collection.get(include=["metadatas"], limit=page, offset=offset)
+            for doc_id, meta in zip(got["ids"], got["metadatas"], strict=True):
+                existing[doc_id] = dict(meta or {})
+            if len(got["ids"]) < page:
+                return existing
+            offset += page
+
+    def _mark_synced(self) -> None:
+        meta = dict(self.collection.metadata or {})
+        meta["last_sync"] = datetime.now(UTC).isoformat(timespec="seconds")
+        meta.pop("hnsw:space", None)
+        self.collection.modify(metadata=meta)
+
+
+def _batches(items: Sequence, size: int) -> Callable:
+    return (items[i : i + size] for i in range(0, len(items), size))
