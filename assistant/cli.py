@@ -36,7 +36,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="assistant", description="Reply Assistant: draft and check replies to customers.")
+    parser = argparse.ArgumentParser(
+        prog="assistant", description="Reply Assistant: draft and check replies to customers."
+    )
     parser.add_argument("--version", action="version", version=f"assistant {__version__}")
     verbs = parser.add_subparsers(metavar="VERB")
 
@@ -45,12 +47,14 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--json", action="store_true", help="print the result as JSON")
     ingest.set_defaults(handler=_ingest)
 
-    search = verbs.add_parser("search", help="find policy passages and past replies for a text")
+    search = verbs.add_parser(
+        "search", help="find policy passages and past replies for a text (policies first, then replies)"
+    )
     search.add_argument("text")
     search.add_argument("--kind", choices=("policy", "reply"))
     search.add_argument("--channel", help="instagram, vk, telegram, marketplace, email")
     search.add_argument("--lang", help="ru or en (narrows past replies; policies hold for every language)")
-    search.add_argument("-k", type=int, default=5, help="how many results (default 5)")
+    search.add_argument("-k", type=int, default=5, help="how many results of each kind (default 5)")
     search.add_argument("--json", action="store_true")
     search.set_defaults(handler=_search)
 
@@ -69,33 +73,42 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     result = ingest(settings, progress=False if args.quiet else None)
     errors = result.knowledge.errors
     if args.json:
-        print(json.dumps({
-            "documents": result.documents,
-            "added": result.sync.added,
-            "deleted": result.sync.deleted,
-            "relabelled": result.sync.relabelled,
-            "unchanged": result.sync.unchanged,
-            "seconds": round(result.sync.seconds, 3),
-            "problems": [str(p) for p in result.knowledge.problems],
-            **result.store_status,
-        }, ensure_ascii=False))
+        print(
+            json.dumps(
+                {
+                    "documents": result.documents,
+                    "added": result.sync.added,
+                    "deleted": result.sync.deleted,
+                    "relabelled": result.sync.relabelled,
+                    "unchanged": result.sync.unchanged,
+                    "seconds": round(result.sync.seconds, 3),
+                    "problems": [str(p) for p in result.knowledge.problems],
+                    **result.store_status,
+                },
+                ensure_ascii=False,
+            )
+        )
     else:
         for problem in result.knowledge.problems:
             print(problem, file=sys.stderr)
         k, s = result.knowledge, result.sync
         print(f"knowledge: {len(k.policies)} policies, {len(k.replies)} past replies -> {result.documents} documents")
-        print(f"index: {s.added} embedded, {s.deleted} removed, {s.relabelled} relabelled, "
-              f"{s.unchanged} unchanged in {s.seconds:.1f}s "
-              f"({result.store_status['collection']}, {result.store_status['documents']} documents)")
+        print(
+            f"index: {s.added} embedded, {s.deleted} removed, {s.relabelled} relabelled, "
+            f"{s.unchanged} unchanged in {s.seconds:.1f}s "
+            f"({result.store_status['collection']}, {result.store_status['documents']} documents)"
+        )
         if errors:
-            print(f"{len(errors)} error(s): those files or entries were skipped; run `assistant lint` for details",
-                  file=sys.stderr)
+            print(
+                f"{len(errors)} error(s): those files or entries were skipped; run `assistant lint` for details",
+                file=sys.stderr,
+            )
     return EXIT_OK if result.documents else EXIT_PROBLEMS
 
 
 def _search(args: argparse.Namespace, settings: Settings) -> int:
     from .ingest import open_store
-    from .retrieval import search
+    from .retrieval import search, search_by_kind
 
     if args.k < 1:
         print("error: -k must be at least 1", file=sys.stderr)
@@ -104,11 +117,18 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
     if store.count() == 0:
         print("the index is empty: run `assistant ingest` first", file=sys.stderr)
         return EXIT_PROBLEMS
-    hits = search(store, args.text, kind=args.kind, channel=args.channel, lang=args.lang, k=args.k)
+    if args.kind:
+        hits = search(store, args.text, kind=args.kind, channel=args.channel, lang=args.lang, k=args.k)
+    else:  # policies first, then past replies, each ranked by score
+        grouped = search_by_kind(store, args.text, channel=args.channel, lang=args.lang, k=args.k)
+        hits = [hit for kind in grouped for hit in grouped[kind]]
     if args.json:
         for hit in hits:
-            print(json.dumps({"id": hit.id, "score": round(hit.score, 4), "text": hit.text, **hit.metadata},
-                             ensure_ascii=False))
+            print(
+                json.dumps(
+                    {"id": hit.id, "score": round(hit.score, 4), "text": hit.text, **hit.metadata}, ensure_ascii=False
+                )
+            )
         return EXIT_OK
     if not hits:
         print("no matches (try without --channel/--lang/--kind)")
@@ -117,7 +137,9 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
         if meta.get("kind") == "policy":
             label = meta.get("title", "") + (f" › {meta['heading']}" if meta.get("heading") else "")
         else:
-            label = f"past reply {meta.get('reply_id')} ({meta.get('channel')}, {meta.get('lang')}, {meta.get('field')})"
+            label = (
+                f"past reply {meta.get('reply_id')} ({meta.get('channel')}, {meta.get('lang')}, {meta.get('field')})"
+            )
         print(f"{rank}. {hit.score:.3f}  {meta.get('kind', '?'):6}  {label}  [{meta.get('source')}:{meta.get('line')}]")
         print(f"   {_shorten(hit.text, 240)}")
     return EXIT_OK
@@ -128,14 +150,20 @@ def _lint(args: argparse.Namespace, settings: Settings) -> int:
     problems = knowledge.problems
     if args.json:
         for p in problems:
-            print(json.dumps({"path": str(p.path), "line": p.line, "severity": p.severity,
-                              "message": p.message, "hint": p.hint}, ensure_ascii=False))
+            print(
+                json.dumps(
+                    {"path": str(p.path), "line": p.line, "severity": p.severity, "message": p.message, "hint": p.hint},
+                    ensure_ascii=False,
+                )
+            )
     else:
         for p in problems:
             print(p)
         errors = len(knowledge.errors)
-        print(f"{len(knowledge.policies)} policies, {len(knowledge.replies)} past replies loaded; "
-              f"{errors} error(s), {len(problems) - errors} warning(s)")
+        print(
+            f"{len(knowledge.policies)} policies, {len(knowledge.replies)} past replies loaded; "
+            f"{errors} error(s), {len(problems) - errors} warning(s)"
+        )
     return EXIT_PROBLEMS if knowledge.errors else EXIT_OK
 
 

@@ -37,3 +37,11 @@ def search(
         if len(results) == k:
             break
     return results
+
+
+def search_by_kind(
+    store: Store, text: str, channel: str | None = None, lang: str | None = None, k: int = 5
+) -> dict[str, list[Hit]]:
+    """The best policies and the best past replies, apart: a writer reads what is allowed first,
+    then how the team has said it before, and neither crowds the other out."""
+    return {kind: search(store, text, kind=kind, channel=channel, lang=lang, k=k) for kind in KINDS}

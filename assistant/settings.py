@@ -96,16 +96,15 @@ _ENV = {
 _CONVERTERS = {name: conv for name, conv in _ENV.values()}
 
 
-def load_settings(
-    env: Mapping[str, str] | None = None, settings_file: Path | None = None
-) -> Settings:
+def load_settings(env: Mapping[str, str] | None = None, settings_file: Path | None = None) -> Settings:
     """Build the settings from the environment and the optional settings file."""
     env = os.environ if env is None else env
     values: dict[str, object] = {}
-    path = settings_file or Path(env.get(SETTINGS_FILE_ENV, DEFAULT_SETTINGS_FILE))
-    if path.is_file():
+    named = settings_file or env.get(SETTINGS_FILE_ENV)  # "" means: no settings file at all
+    path = Path(named) if named else (None if named == "" else Path(DEFAULT_SETTINGS_FILE))
+    if path is not None and path.is_file():
         values.update(_read_settings_file(path))
-    elif settings_file is not None or SETTINGS_FILE_ENV in env:
+    elif named:
         raise SettingsError(f"{path}: settings file not found (set {SETTINGS_FILE_ENV} to an existing file)")
     for var, (name, _) in _ENV.items():
         raw = env.get(var)

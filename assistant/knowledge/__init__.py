@@ -48,8 +48,12 @@ REPLY_SUFFIXES = (".yaml", ".yml", ".csv")
 def load_knowledge(root: Path) -> Knowledge:
     root = Path(root)
     if not root.is_dir():
-        problem = Problem(root, None, "the knowledge folder does not exist",
-                          "set ASSISTANT_KNOWLEDGE_DIR or run from the project folder")
+        problem = Problem(
+            root,
+            None,
+            "the knowledge folder does not exist",
+            "set ASSISTANT_KNOWLEDGE_DIR or run from the project folder",
+        )
         return Knowledge(None, [], [], [problem], root)
 
     brand, problems = load_brand(root / "brand.yaml", root / "brand.yaml")

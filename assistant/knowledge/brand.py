@@ -27,8 +27,11 @@ def load_brand(path: Path, shown_as: Path) -> tuple[Brand | None, list[Problem]]
     try:
         data = yaml_lines.load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
-        problem(yaml_lines.error_line(error), f"not valid YAML: {yaml_lines.error_text(error)}",
-                "check the indentation and quotes on that line")
+        problem(
+            yaml_lines.error_line(error),
+            f"not valid YAML: {yaml_lines.error_text(error)}",
+            "check the indentation and quotes on that line",
+        )
         return None, problems
     if not isinstance(data, LineDict):
         problem(1, "brand.yaml must be a mapping of settings (name:, channels:, ...)")
@@ -80,8 +83,11 @@ def _localized_lists(value: object, line: int, problem) -> dict[str, tuple[str, 
         bad = [p for p in phrases if not (isinstance(p, str) and p.strip())]
         if bad:
             where = bad[0].line if isinstance(bad[0], LineDict) else at
-            hint = ('a phrase with ": " inside must be in "double quotes"' if isinstance(bad[0], dict)
-                    else "remove empty phrases")
+            hint = (
+                'a phrase with ": " inside must be in "double quotes"'
+                if isinstance(bad[0], dict)
+                else "remove empty phrases"
+            )
             problem(where, f'"{lang}" has a phrase that is not plain text', hint)
             phrases = [p for p in phrases if p not in bad]
         result[str(lang)] = tuple(p.strip() for p in phrases)
@@ -100,8 +106,11 @@ def _channels(value: object, line: int, problem) -> dict[str, Channel]:
             continue
         max_chars = spec.get("max_chars")
         if not isinstance(max_chars, int) or isinstance(max_chars, bool) or max_chars <= 0:
-            problem(at, f'channel "{name}" needs max_chars: a positive whole number of characters',
-                    "for example max_chars: 2200")
+            problem(
+                at,
+                f'channel "{name}" needs max_chars: a positive whole number of characters',
+                "for example max_chars: 2200",
+            )
             continue
         dm = spec.get("dm") or {}
         channels[str(name)] = Channel(
@@ -140,12 +149,21 @@ def _commitments(value: object, line: int, topics: dict[str, str], problem) -> t
             limits[key] = raw
         unknown_topics = [t for t in entry.get("topics") or () if topics and t not in topics]
         if unknown_topics:
-            problem(entry.line_of("topics"), f"{kind}: unknown topics {unknown_topics}",
-                    f"known topics: {', '.join(topics)}")
+            problem(
+                entry.line_of("topics"),
+                f"{kind}: unknown topics {unknown_topics}",
+                f"known topics: {', '.join(topics)}",
+            )
             bad = True
         if bad:
             continue
         kinds.add(kind)
-        result.append(Commitment(kind=kind, description=str(entry.get("description", "")),
-                                 topics=tuple(entry.get("topics") or ()), **limits))
+        result.append(
+            Commitment(
+                kind=kind,
+                description=str(entry.get("description", "")),
+                topics=tuple(entry.get("topics") or ()),
+                **limits,
+            )
+        )
     return tuple(result)

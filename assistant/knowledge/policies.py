@@ -29,16 +29,23 @@ def load_policy(
 
     topic = str(meta.get("topic") or path.stem)
     if topics and topic not in topics:
-        problem(meta.line_of("topic") if meta else 1, f'unknown topic "{topic}"',
-                f"use one of: {', '.join(topics)}, or add the topic to brand.yaml")
+        problem(
+            meta.line_of("topic") if meta else 1,
+            f'unknown topic "{topic}"',
+            f"use one of: {', '.join(topics)}, or add the topic to brand.yaml",
+        )
     listed_channels = meta.get("channels") or list(channels)
     unknown = [c for c in listed_channels if c not in channels]
     if unknown:
         problem(meta.line_of("channels"), f"unknown channels {unknown}", f"known channels: {', '.join(channels)}")
     for key in meta:
         if key not in _FRONT_MATTER_KEYS:
-            problem(meta.line_of(key), f'unknown front matter key "{key}"',
-                    f"known keys: {', '.join(_FRONT_MATTER_KEYS)}", severity="warning")
+            problem(
+                meta.line_of(key),
+                f'unknown front matter key "{key}"',
+                f"known keys: {', '.join(_FRONT_MATTER_KEYS)}",
+                severity="warning",
+            )
 
     sections = _sections(body, body_start)
     title = str(meta.get("title") or _first_heading(sections) or path.stem)
@@ -72,8 +79,11 @@ def _split_front_matter(text: str, problem) -> tuple[yaml_lines.LineDict | None,
     try:
         meta = yaml_lines.load("\n".join(lines[1:end])) or empty
     except yaml.YAMLError as error:
-        problem(yaml_lines.error_line(error, offset=1), f"front matter is not valid YAML: {yaml_lines.error_text(error)}",
-                "write it as key: value lines, lists as [a, b]")
+        problem(
+            yaml_lines.error_line(error, offset=1),
+            f"front matter is not valid YAML: {yaml_lines.error_text(error)}",
+            "write it as key: value lines, lists as [a, b]",
+        )
         return None, "", 1
     if not isinstance(meta, yaml_lines.LineDict):
         problem(2, "front matter must be key: value lines")

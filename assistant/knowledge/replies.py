@@ -48,14 +48,17 @@ def _yaml_entries(text: str, problem) -> Iterator[tuple[int, dict, callable]]:
     try:
         data = yaml_lines.load(text)
     except yaml.YAMLError as error:
-        problem(yaml_lines.error_line(error), f"not valid YAML: {yaml_lines.error_text(error)}",
-                "check the indentation and quotes on that line; the whole file was skipped")
+        problem(
+            yaml_lines.error_line(error),
+            f"not valid YAML: {yaml_lines.error_text(error)}",
+            "check the indentation and quotes on that line; the whole file was skipped",
+        )
         return
     if data is None:
         problem(1, "the file is empty", "add replies or delete the file", severity="warning")
         return
     if not isinstance(data, list):
-        problem(1, "expected a list of replies, each starting with \"- id: ...\"")
+        problem(1, "expected a list of replies", 'start each reply with "- id: ..." (see the demo files)')
         return
     for item in data:
         if not isinstance(item, yaml_lines.LineDict):
@@ -84,16 +87,24 @@ def _reply(entry, line, key_line, shown_as, topics, channels, seen_ids, problem)
         value = entry.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
             what = "is empty" if key in entry else "is missing"
-            problem(key_line(key), f'reply {entry.get("id", "?")}: "{key}" {what}', f"every reply needs {', '.join(REQUIRED)}")
+            problem(
+                key_line(key),
+                f'reply {entry.get("id", "?")}: "{key}" {what}',
+                f"every reply needs {', '.join(REQUIRED)}",
+            )
             ok = False
     for key in entry:
         if key not in REQUIRED + OPTIONAL:
-            problem(key_line(key), f'unknown field "{key}"', f"known fields: {', '.join(REQUIRED + OPTIONAL)}", "warning")
+            problem(
+                key_line(key), f'unknown field "{key}"', f"known fields: {', '.join(REQUIRED + OPTIONAL)}", "warning"
+            )
     if not ok:
         return None
     reply_id = str(entry["id"]).strip()
     if reply_id in seen_ids:
-        problem(key_line("id"), f'duplicate id "{reply_id}" (first at {seen_ids[reply_id]})', "give each reply its own id")
+        problem(
+            key_line("id"), f'duplicate id "{reply_id}" (first at {seen_ids[reply_id]})', "give each reply its own id"
+        )
         return None
     channel = str(entry["channel"]).strip()
     if channel not in channels:
@@ -115,7 +126,9 @@ def _reply(entry, line, key_line, shown_as, topics, channels, seen_ids, problem)
         return None
     status = str(entry.get("status", "approved")).strip()
     if status == "pending":
-        problem(line, f'reply {reply_id} is pending review', 'a trainer sets "status: approved" once checked', "warning")
+        problem(
+            line, f"reply {reply_id} is pending review", 'a trainer sets "status: approved" once checked', "warning"
+        )
     return Reply(
         id=reply_id,
         channel=channel,

@@ -31,9 +31,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if key in mapping:
-            raise DuplicateKey(
-                problem=f'the key "{key}" appears twice in one entry', problem_mark=key_node.start_mark
-            )
+            raise DuplicateKey(problem=f'the key "{key}" appears twice in one entry', problem_mark=key_node.start_mark)
         mapping[key] = loader.construct_object(value_node, deep=True)
         mapping.key_lines[key] = key_node.start_mark.line + 1
     return mapping
@@ -48,7 +46,9 @@ def load(text: str) -> object:
 
 
 def error_line(error: yaml.YAMLError, offset: int = 0) -> int | None:
-    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    # the context mark is where the broken construct began (an unclosed bracket), the problem
+    # mark is where the parser gave up (often the end of the file): the first is the useful one
+    mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)
     return mark.line + 1 + offset if mark is not None else None
 
 

@@ -1,0 +1,109 @@
+"""Shared fixtures: real things built small (a knowledge copy, a chromadb in a temp dir, the real
+embedder) and an isolated HOME/TMPDIR, since onnxruntime and chromadb write under HOME."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+_SANDBOX = Path(tempfile.mkdtemp(prefix="assistant-tests-"))
+for name in ("home", "tmp", "data"):
+    (_SANDBOX / name).mkdir()
+os.environ["HOME"] = str(_SANDBOX / "home")
+os.environ["TMPDIR"] = str(_SANDBOX / "tmp")
+tempfile.tempdir = None  # re-read TMPDIR
+os.environ["ASSISTANT_DATA_DIR"] = str(_SANDBOX / "data")
+os.environ["ANONYMIZED_TELEMETRY"] = "False"
+for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "CHROMA_HOST", "ASSISTANT_SETTINGS", "TIKTOKEN_CACHE_DIR"):
+    os.environ.pop(var, None)
+
+from assistant.settings import Settings  # noqa: E402
+
+
+def pytest_sessionfinish(session, exitstatus):
+    shutil.rmtree(_SANDBOX, ignore_errors=True)
+
+
+@pytest.fixture
+def knowledge_dir(tmp_path: Path) -> Path:
+    """A private copy of the demo knowledge that a test may edit."""
+    target = tmp_path / "knowledge"
+    shutil.copytree(ROOT / "knowledge", target)
+    return target
+
+
+@pytest.fixture
+def settings(tmp_path: Path, knowledge_dir: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "data", knowledge_dir=knowledge_dir)
+
+
+@pytest.fixture(scope="session")
+def indexed_demo(tmp_path_factory) -> Settings:
+    """The demo knowledge ingested once for the whole session (read-only use)."""
+    from assistant.ingest import ingest
+
+    base = tmp_path_factory.mktemp("indexed")
+    demo = Settings(data_dir=base / "data", knowledge_dir=ROOT / "knowledge")
+    ingest(demo, progress=False)
+    return demo
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise TimeoutError(f"{url} did not answer within {timeout}s")
+
+
+@pytest.fixture
+def chroma_server(tmp_path: Path):
+    """A real Chroma server (`chroma run`) on 127.0.0.1, stopped after the test."""
+    port = free_port()
+    chroma = Path(sys.executable).parent / "chroma"
+    with open(tmp_path / "chroma.log", "w") as log:
+        process = subprocess.Popen(
+            [str(chroma), "run", "--host", "127.0.0.1", "--port", str(port), "--path", str(tmp_path / "server-data")],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_for(f"http://127.0.0.1:{port}/api/v2/heartbeat")
+            yield "127.0.0.1", port
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+@pytest.fixture
+def openai_stub():
+    """A small OpenAI-compatible server on 127.0.0.1 (the real `openai` client talks to it)."""
+    from tests.openai_stub import start_stub
+
+    server = start_stub()
+    try:
+        yield server
+    finally:
+        server.stop()

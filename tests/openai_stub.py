@@ -1,0 +1,78 @@
+"""A minimal OpenAI-compatible HTTP server for tests: the project's real client code talks to it
+over 127.0.0.1, so nothing but the remote service is replaced."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+EMBEDDING_DIM = 64
+
+
+def fake_embedding(text: str) -> list[float]:
+    """Deterministic and different per text; not meaningful, only stable."""
+    digest = hashlib.sha256(text.encode()).digest() * 2
+    vector = [(b - 127.5) / 127.5 for b in digest[:EMBEDDING_DIM]]
+    norm = sum(v * v for v in vector) ** 0.5
+    return [v / norm for v in vector]
+
+
+@dataclass
+class StubServer:
+    httpd: ThreadingHTTPServer
+    thread: threading.Thread
+    requests: list[dict] = field(default_factory=list)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}/v1"
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def start_stub() -> StubServer:
+    requests: list[dict] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args):  # keep test output clean
+            pass
+
+        def do_POST(self):  # noqa: N802 - http.server's naming
+            length = int(self.headers.get("Content-Length", 0))
+            body = json.loads(self.rfile.read(length) or b"{}")
+            requests.append({"path": self.path, "body": body})
+            if self.path.endswith("/embeddings"):
+                inputs = body["input"] if isinstance(body["input"], list) else [body["input"]]
+                data = [
+                    {"object": "embedding", "index": i, "embedding": fake_embedding(str(t))}
+                    for i, t in enumerate(inputs)
+                ]
+                self._json(
+                    {
+                        "object": "list",
+                        "data": data,
+                        "model": body.get("model"),
+                        "usage": {"prompt_tokens": 1, "total_tokens": 1},
+                    }
+                )
+            else:
+                self._json({"error": {"message": f"not stubbed: {self.path}"}}, status=404)
+
+        def _json(self, payload: dict, status: int = 200) -> None:
+            raw = json.dumps(payload).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(raw)))
+            self.end_headers()
+            self.wfile.write(raw)
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    return StubServer(httpd, thread, requests)

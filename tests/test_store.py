@@ -1,0 +1,139 @@
+"""The vector store with the real chromadb and the real embeddings: ingest, incremental sync,
+reopening from a fresh process, one collection per model, and a real Chroma server."""
+
+import dataclasses
+import json
+import os
+import subprocess
+import sys
+
+import chromadb
+
+from assistant.cli import main
+from assistant.embeddings import OpenAIEmbedder, make_embedder
+from assistant.ingest import ingest, open_store
+from assistant.retrieval import search
+from assistant.store import Store
+
+
+def test_second_ingest_with_no_change_embeds_nothing(settings):
+    first = ingest(settings, progress=False)
+    assert first.sync.added == first.documents > 100
+    second = ingest(settings, progress=False)
+    assert (second.sync.added, second.sync.deleted, second.sync.relabelled) == (0, 0, 0)
+    assert second.sync.unchanged == first.documents
+    assert second.store_status["documents"] == first.documents
+    assert second.store_status["last_sync"]
+
+
+def test_edited_section_reembeds_only_its_chunk(settings):
+    ingest(settings, progress=False)
+    policy = settings.knowledge_dir / "policies" / "courier_behaviour.md"
+    text = policy.read_text(encoding="utf-8")
+    last_line = text.rstrip().splitlines()[-1]
+    policy.write_text(text.replace(last_line, last_line + " Это правило пересмотрено в ноябре."), encoding="utf-8")
+    report = ingest(settings, progress=False).sync
+    assert (report.added, report.deleted) == (1, 1)
+
+
+def test_moving_a_reply_relabels_without_embedding(settings):
+    ingest(settings, progress=False)
+    replies = sorted((settings.knowledge_dir / "replies").glob("*.yaml"))[0]
+    replies.write_text(
+        "# a comment line moves every entry down\n" + replies.read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    report = ingest(settings, progress=False).sync
+    assert report.added == 0
+    assert report.relabelled > 0
+
+
+def test_deleted_file_disappears_from_the_index(settings):
+    ingest(settings, progress=False)
+    (settings.knowledge_dir / "policies" / "payment_problems.md").unlink()
+    report = ingest(settings, progress=False).sync
+    assert report.deleted > 0 and report.added == 0
+    store = open_store(settings)
+    left = store.collection.get(where={"source": "policies/payment_problems.md"})
+    assert left["ids"] == []
+
+
+def test_fresh_process_reopens_the_collection_by_its_registered_embedding(settings):
+    ingest(settings, progress=False)
+    store = open_store(settings)
+    code = (
+        "import sys, json, chromadb\n"
+        "import assistant.embeddings  # registers our embedding function with chromadb\n"
+        "client = chromadb.PersistentClient(path=sys.argv[1])\n"
+        "col = client.get_collection(sys.argv[2])\n"
+        "hits = col.query(query_texts=['курьер нагрубил'], n_results=1, where={'kind': 'policy'})\n"
+        "print(json.dumps(hits['metadatas'][0][0]))\n"
+    )
+    env = {**os.environ, "ASSISTANT_DATA_DIR": str(settings.data_dir)}
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(settings.chroma_dir), store.name],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["topic"] == "courier_behaviour"
+
+
+def test_each_embedding_model_gets_its_own_collection(settings, openai_stub):
+    e5_store = open_store(settings)
+    ingest(settings, progress=False, store=e5_store)
+    openai_settings = dataclasses.replace(
+        settings,
+        embedding_backend="openai",
+        openai_base_url=openai_stub.base_url,
+        openai_api_key="test-key",
+        openai_embedding_model="stub-embed",
+    )
+    openai_store = Store(openai_settings, OpenAIEmbedder(openai_settings))
+    report = ingest(openai_settings, progress=False, store=openai_store).sync
+    assert openai_store.name != e5_store.name
+    assert "stub-embed" in openai_store.name
+    assert report.added == openai_store.count() == e5_store.count()
+    assert any(r["path"].endswith("/embeddings") for r in openai_stub.requests)
+    client = chromadb.PersistentClient(path=str(settings.chroma_dir))
+    models = {c.name: (c.metadata or {}).get("embedding_model") for c in client.list_collections()}
+    assert models[e5_store.name] == make_embedder(settings).model_id
+    assert models[openai_store.name] == "openai-stub-embed"
+
+
+def test_ingest_and_search_through_a_chroma_server(settings, chroma_server, monkeypatch, capsys):
+    host, port = chroma_server
+    monkeypatch.setenv("CHROMA_HOST", host)
+    monkeypatch.setenv("CHROMA_PORT", str(port))
+    monkeypatch.setenv("ASSISTANT_KNOWLEDGE_DIR", str(settings.knowledge_dir))
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(settings.data_dir))
+    assert main(["ingest", "--quiet"]) == 0
+    assert not settings.chroma_dir.exists()  # nothing went to the embedded store
+    capsys.readouterr()
+    assert main(["search", "курьер опоздал", "--kind", "policy", "--json", "-k", "1"]) == 0
+    top = json.loads(capsys.readouterr().out.splitlines()[0])
+    assert top["topic"] in ("courier_behaviour", "delivery_delay")
+    server_side = chromadb.HttpClient(host=host, port=port)
+    assert any(c.name.startswith("knowledge--") for c in server_side.list_collections())
+
+
+def test_unreachable_chroma_server_says_what_to_do(settings, monkeypatch, capsys):
+    from tests.conftest import free_port
+
+    monkeypatch.setenv("CHROMA_HOST", "127.0.0.1")
+    monkeypatch.setenv("CHROMA_PORT", str(free_port()))
+    assert main(["search", "курьер"]) == 2
+    assert "unset CHROMA_HOST" in capsys.readouterr().err
+
+
+def test_search_filters_by_kind_channel_and_language(indexed_demo):
+    store = open_store(indexed_demo)
+    replies = search(store, "where is my order", kind="reply", lang="en", k=5)
+    assert replies and all(h.metadata["kind"] == "reply" and h.metadata["lang"] == "en" for h in replies)
+    assert len({h.metadata["reply_id"] for h in replies}) == len(replies)  # one hit per reply
+    marketplace = search(store, "брак", kind="reply", channel="marketplace", k=3)
+    assert marketplace and all(h.metadata["channel"] == "marketplace" for h in marketplace)
+    mixed = search(store, "курьер", lang="en", k=20)
+    assert {h.metadata["kind"] for h in mixed} == {"policy", "reply"}
+    assert all(h.metadata["lang"] == "en" for h in mixed if h.metadata["kind"] == "reply")
