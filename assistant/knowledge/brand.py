@@ -11,7 +11,7 @@ from .records import LANGUAGES, Brand, Channel, Commitment, Problem
 from .yaml_lines import LineDict
 
 REQUIRED = ("name", "sign_off", "dm_invitations", "channels", "commitments", "topics")
-_LIMITS = ("max_days", "max_hours", "max_percent", "max_amount")
+_LIMITS = ("takes_days", "takes_hours", "window_days", "max_percent", "max_amount")
 
 
 def load_brand(path: Path, shown_as: Path) -> tuple[Brand | None, list[Problem]]:

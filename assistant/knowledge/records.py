@@ -38,12 +38,17 @@ class Channel:
 
 @dataclass(frozen=True)
 class Commitment:
-    """Something the team may promise publicly, with its limits (None: no limit set)."""
+    """Something the team may promise publicly, with its limits (None: no limit set).
+
+    `takes_*` is how long it really takes (a promise may not be faster); `window_days` is how
+    long the customer has (a promise may not be longer); `max_*` is the most that may be offered.
+    """
 
     kind: str
     description: str = ""
-    max_days: int | None = None
-    max_hours: int | None = None
+    takes_days: float | None = None
+    takes_hours: float | None = None
+    window_days: float | None = None
     max_percent: float | None = None
     max_amount: float | None = None
     topics: tuple[str, ...] = ()
