@@ -95,20 +95,26 @@ def main() -> None:
         knowledge = load_knowledge(settings.knowledge_dir)
         documents = knowledge_documents(knowledge, settings.chunk_tokens, settings.chunk_overlap_tokens)
         texts = [d.embed_text for d in documents]
-        print(f"demo knowledge: {len(knowledge.policies)} policies, {len(knowledge.replies)} replies "
-              f"-> {len(documents)} documents, {sum(len(t) for t in texts) / len(texts):.0f} chars on average")
+        print(
+            f"demo knowledge: {len(knowledge.policies)} policies, {len(knowledge.replies)} replies "
+            f"-> {len(documents)} documents, {sum(len(t) for t in texts) / len(texts):.0f} chars on average"
+        )
 
         raw = bench_embedder(texts)
         print(f"raw embedding throughput:     {raw:7.1f} docs/s  (batches of 32, {make_embedder(settings).model_id})")
 
         result = ingest(settings, progress=False)
         through = result.documents / result.sync.seconds
-        print(f"ingest throughput (cold):     {through:7.1f} docs/s  = {through / raw:.0%} of raw "
-              f"({result.documents} docs in {result.sync.seconds:.2f}s)")
+        print(
+            f"ingest throughput (cold):     {through:7.1f} docs/s  = {through / raw:.0%} of raw "
+            f"({result.documents} docs in {result.sync.seconds:.2f}s)"
+        )
 
         again = [ingest(settings, progress=False).sync.seconds for _ in range(3)]
-        print(f"re-ingest with no change:     {statistics.median(again) * 1000:7.1f} ms  (median of 3; "
-              "load + chunk + diff, 0 embedded)")
+        print(
+            f"re-ingest with no change:     {statistics.median(again) * 1000:7.1f} ms  (median of 3; "
+            "load + chunk + diff, 0 embedded)"
+        )
 
         embedder = make_embedder(settings)
         query_ms = []
@@ -116,16 +122,20 @@ def main() -> None:
             started = time.perf_counter()
             embedder.embed_query(text)
             query_ms.append((time.perf_counter() - started) * 1000)
-        print(f"query embedding:              p50 {percentile(query_ms, 50):5.1f} ms, p95 {percentile(query_ms, 95):5.1f} ms")
+        print(
+            f"query embedding:              p50 {percentile(query_ms, 50):5.1f} ms, p95 {percentile(query_ms, 95):5.1f} ms"
+        )
 
         store = open_store(settings)
         dim = len(embedder.embed_query("x"))
         for size in sorted(args.sizes):
             fill(store, size, dim)
             plain, filtered = bench_search(store, args.queries)
-            print(f"search at {store.count():>6} docs:       p50 {percentile(plain, 50):5.1f} ms, "
-                  f"p95 {percentile(plain, 95):5.1f} ms; with kind+channel+lang filter "
-                  f"p50 {percentile(filtered, 50):5.1f} ms, p95 {percentile(filtered, 95):5.1f} ms")
+            print(
+                f"search at {store.count():>6} docs:       p50 {percentile(plain, 50):5.1f} ms, "
+                f"p95 {percentile(plain, 95):5.1f} ms; with kind+channel+lang filter "
+                f"p50 {percentile(filtered, 50):5.1f} ms, p95 {percentile(filtered, 95):5.1f} ms"
+            )
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"peak memory (RSS):            {rss:7.0f} MiB")
 

@@ -1,0 +1,77 @@
+"""Everything a rule looks at: the reply, the comment (if any), the channel, the brand, the words."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from ..knowledge import Brand, Channel
+from .lexicon import Lexicon
+from .patterns import Match, find_any
+from .text import Text, analyse
+
+COMPLAINT, PRAISE, QUESTION, NEUTRAL = "complaint", "praise", "question", "neutral"
+
+
+@dataclass(frozen=True)
+class Case:
+    reply: Text
+    comment: Text | None
+    channel_name: str | None
+    channel: Channel | None
+    expected_lang: str | None  # the customer's language, given or detected from the comment
+    brand: Brand | None
+    lexicon: Lexicon
+
+    def find(self, patterns: tuple[str, ...], negatable: bool = True, gap: int = 2) -> list[Match]:
+        return find_any(patterns, self.reply, negatable, gap)
+
+    @cached_property
+    def situation(self) -> str:
+        """What the reply answers; decides which rules apply (a thank-you needs no remedy)."""
+        return situation_of(self.comment, self.reply, self.lexicon)
+
+
+# Marketplace reviews come as "Достоинства: … Недостатки: … Комментарий: …"
+_DRAWBACKS = re.compile(
+    r"(?:недостатки|минусы|cons)\s*:\s*(.+?)(?=(?:комментарий|достоинства|плюсы|pros)\s*:|$)", re.I | re.S
+)
+_NO_DRAWBACKS = re.compile(
+    r"^\W*(нет|их нет|не обнаружен\w*|не выявлен\w*|отсутствуют|все так|всё так|none|no|n/a|-)\W*$", re.I
+)
+
+
+def situation_of(comment: Text | None, reply: Text, lexicon: Lexicon) -> str:
+    """Complaint wins: a comment that praises and complains is answered as a complaint, and a
+    reply that apologises or refuses shows it answers one even when the comment's words do not."""
+    if _answers_a_problem(reply, lexicon):
+        return COMPLAINT
+    if comment is None or not comment.tokens:
+        return PRAISE if find_any(lexicon.praise, reply, negatable=False) else NEUTRAL
+    drawbacks = [d.strip() for d in _DRAWBACKS.findall(comment.raw)]
+    if any(d and not _NO_DRAWBACKS.match(d) for d in drawbacks):
+        return COMPLAINT
+    if find_any(lexicon.complaint, comment, negatable=False):
+        return COMPLAINT
+    if find_any(lexicon.praise, comment, negatable=False):
+        return PRAISE
+    return QUESTION if "?" in comment.raw else NEUTRAL
+
+
+def _answers_a_problem(reply: Text, lexicon: Lexicon) -> bool:
+    return bool(find_any(lexicon.apology + lexicon.refusals, reply))
+
+
+def make_case(
+    reply: str,
+    comment: str | None,
+    channel_name: str | None,
+    lang: str | None,
+    brand: Brand | None,
+    lexicon: Lexicon,
+) -> Case:
+    comment_text = analyse(comment) if comment and comment.strip() else None
+    expected = lang or (comment_text.lang if comment_text is not None and comment_text.tokens else None)
+    channel = brand.channels.get(channel_name) if brand and channel_name else None
+    return Case(analyse(reply), comment_text, channel_name, channel, expected, brand, lexicon)

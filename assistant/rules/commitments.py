@@ -1,0 +1,201 @@
+"""What a reply promises (refunds, replacements, discounts and their %, amounts, gifts, time
+frames), and whether `brand.yaml` allows it: the policy_grounded rule."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .case import Case
+from .patterns import Match, find_any
+from .verdicts import FAIL, NA, PASS, Evidence, Verdict, quote
+
+# Kinds that promise only when they come with a time frame ("ответим" alone promises nothing).
+NEEDS_TIME_FRAME = frozenset({"dm_answer"})
+KIND_WORDS = {
+    "refund": "a refund",
+    "replacement": "a replacement",
+    "exchange": "an exchange",
+    "reshipping": "re-shipping",
+    "free_return_shipping": "free return shipping",
+    "promo_code": "a promo code",
+    "free_delivery": "free delivery",
+    "callback": "a call-back",
+    "dm_answer": "an answer in private messages",
+    "points": "loyalty points",
+    "repair": "a repair",
+    "gift": "a gift",
+    "cash_compensation": "cash compensation",
+    "keep_item": "keeping the item",
+}
+
+_NUMBER_WORDS = {
+    "одного": 1,
+    "один": 1,
+    "одна": 1,
+    "одну": 1,
+    "двух": 2,
+    "два": 2,
+    "две": 2,
+    "трех": 3,
+    "трёх": 3,
+    "три": 3,
+    "пяти": 5,
+    "пять": 5,
+    "семи": 7,
+    "семь": 7,
+    "десяти": 10,
+    "десять": 10,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "five": 5,
+    "seven": 7,
+    "ten": 10,
+    "24": 24,
+    "48": 48,
+}
+_UNIT_HOURS = [
+    (re.compile(r"^(мин|minute|min)", re.I), 1 / 60),
+    (re.compile(r"^(час|ч\b|hour|hr|h\b)", re.I), 1),
+    (re.compile(r"^(сут|дн|день|day|рабоч\w* дн|business day|working day)", re.I), 24),
+    (re.compile(r"^(недел|week)", re.I), 24 * 7),
+    (re.compile(r"^(месяц|month)", re.I), 24 * 30),
+]
+_NUM = r"(\d+(?:[.,]\d+)?|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
+_UNIT = r"(минут\w*|мин\b\.?|час\w*|ч\b\.?|суток|сутки|рабоч\w*\s+дн\w*|дн\w*|день|недел\w*|месяц\w*|minutes?|mins?\b|hours?|hrs?\b|h\b|(?:business|working)\s+days?|days?|weeks?|months?)"
+_TIME_NUMBER = re.compile(rf"\b{_NUM}[\s-]*{_UNIT}", re.I)
+_TIME_BARE = re.compile(
+    r"\b(?:в течение|в пределах|within|in|during)\s+(?:одного\s+|an?\s+|one\s+)?(часа|дня|суток|недели|месяца|hour|day|week|month)\b",
+    re.I,
+)
+_TIME_NOW = re.compile(
+    r"\b(сегодня|сейчас|немедленно|мгновенно|моментально|сразу|незамедлительно|today|tonight|immediately|instantly|"
+    r"right away|right now|asap|straight away|same day|как можно скорее)\b",
+    re.I,
+)
+_TIME_TOMORROW = re.compile(r"\b(завтра|tomorrow)\b", re.I)
+_PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:%|процент\w*|percent|pct)", re.I)
+_POINTS = re.compile(r"(\d[\d\s]{0,6}\d|\d)\s*(?:балл\w*|бонус\w*|points?|bonus)", re.I)
+
+
+@dataclass(frozen=True)
+class TimeFrame:
+    start: int
+    end: int
+    hours: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Commitment:
+    kind: str
+    match: Match
+    time_frame: TimeFrame | None
+    percent: float | None
+    amount: float | None
+
+
+def time_frames(raw: str) -> list[TimeFrame]:
+    frames = []
+    for m in _TIME_NUMBER.finditer(raw):
+        number = m.group(1).lower()
+        value = _NUMBER_WORDS.get(number)
+        value = float(number.replace(",", ".")) if value is None else value
+        unit = m.group(2).lower()
+        hours = next((h for pattern, h in _UNIT_HOURS if pattern.search(unit)), None)
+        if hours is not None:
+            frames.append(TimeFrame(m.start(), m.end(), value * hours, m.group()))
+    for m in _TIME_BARE.finditer(raw):
+        unit = m.group(1).lower()
+        hours = next((h for pattern, h in _UNIT_HOURS if pattern.search(unit)), 24)
+        frames.append(TimeFrame(m.start(), m.end(), hours, m.group()))
+    frames += [TimeFrame(m.start(), m.end(), 0, m.group()) for m in _TIME_NOW.finditer(raw)]
+    frames += [TimeFrame(m.start(), m.end(), 24, m.group()) for m in _TIME_TOMORROW.finditer(raw)]
+    return sorted(frames, key=lambda f: f.start)
+
+
+def sentence_bounds(case: Case, match: Match) -> tuple[int, int]:
+    sentence = case.reply.tokens[match.first].sentence
+    tokens = [t for t in case.reply.tokens if t.sentence == sentence]
+    return tokens[0].start, tokens[-1].end + 1
+
+
+def _nearest(items: list, match: Match, bounds: tuple[int, int]):
+    inside = [i for i in items if bounds[0] <= i.start and i.end <= bounds[1] + 2]
+    after = [i for i in inside if i.start >= match.start]
+    return after[0] if after else (inside[-1] if inside else None)
+
+
+def extract_commitments(case: Case) -> list[Commitment]:
+    raw = case.reply.raw
+    frames = time_frames(raw)
+    found = []
+    taken: set[tuple[int, int]] = set()
+    for kind, patterns in case.lexicon.commitments.items():
+        for match in find_any(patterns, case.reply):
+            if (match.start, match.end, kind) in taken:
+                continue
+            taken.add((match.start, match.end, kind))
+            bounds = sentence_bounds(case, match)
+            sentence = raw[bounds[0] : bounds[1]]
+            frame = _nearest(frames, match, bounds)
+            if kind in NEEDS_TIME_FRAME and frame is None:
+                continue
+            percent = max((float(p.replace(",", ".")) for p in _PERCENT.findall(sentence)), default=None)
+            amount = max((float(a.replace(" ", "")) for a in _POINTS.findall(sentence)), default=None)
+            found.append(Commitment(kind, match, frame, percent, amount))
+    return sorted(found, key=lambda c: c.match.start)
+
+
+def violations(case: Case, commitments: list[Commitment]) -> list[tuple[Commitment, str]]:
+    """Each commitment that brand.yaml does not allow, with the reason in a writer's words."""
+    allowed = {c.kind: c for c in case.brand.commitments} if case.brand else {}
+    problems = []
+    for c in commitments:
+        what = KIND_WORDS.get(c.kind, c.kind)
+        limit = allowed.get(c.kind)
+        if limit is None:
+            problems.append((c, f"promises {what}, which brand.yaml does not allow"))
+            continue
+        hours = c.time_frame.hours if c.time_frame else None
+        if limit.max_percent is not None and c.kind == "promo_code" and c.percent and c.percent > limit.max_percent:
+            problems.append((c, f"offers {c.percent:g} % where brand.yaml allows up to {limit.max_percent:g} %"))
+        if limit.max_amount is not None and c.kind == "points" and c.amount and c.amount > limit.max_amount:
+            problems.append((c, f"offers {c.amount:g} points where brand.yaml allows up to {limit.max_amount:g}"))
+        takes = (limit.takes_days or 0) * 24 or (limit.takes_hours or 0)
+        if takes and hours is not None and hours < takes:
+            problems.append((c, f"promises {what} {c.time_frame.text!r}; it takes {_duration(takes)} (brand.yaml)"))
+        if limit.window_days is not None and hours is not None and hours > limit.window_days * 24:
+            problems.append((c, f"promises {what} for {c.time_frame.text!r}; the window is {limit.window_days:g} days"))
+    return problems
+
+
+def _duration(hours: float) -> str:
+    return f"{hours / 24:g} days" if hours >= 24 else f"{hours:g} hours"
+
+
+def policy_grounded(case: Case) -> Verdict:
+    commitments = extract_commitments(case)
+    if not commitments:
+        return Verdict("policy_grounded", NA, "makes no commitment")
+    bad = violations(case, commitments)
+    if bad:
+        evidence = tuple(
+            Evidence(
+                c.match.start,
+                max(c.match.end, c.time_frame.end if c.time_frame else 0),
+                case.reply.raw[c.match.start : max(c.match.end, c.time_frame.end if c.time_frame else 0)],
+            )
+            for c, _ in bad
+        )
+        return Verdict("policy_grounded", FAIL, f"{bad[0][1]}: {quote(bad[0][0].match.quote(case.reply))}", evidence)
+    kinds = sorted({KIND_WORDS.get(c.kind, c.kind) for c in commitments})
+    return Verdict(
+        "policy_grounded",
+        PASS,
+        f"promises only what brand.yaml allows ({', '.join(kinds)})",
+        tuple(Evidence(c.match.start, c.match.end, c.match.quote(case.reply)) for c in commitments),
+    )

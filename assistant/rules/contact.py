@@ -1,0 +1,96 @@
+"""invite_dm and no_public_personal_data: move the conversation private, keep personal data out of public."""
+
+from __future__ import annotations
+
+import re
+
+from .case import COMPLAINT, Case
+from .commitments import sentence_bounds
+from .verdicts import FAIL, NA, PASS, Evidence, Verdict, quote
+
+PRIVATE_CHANNELS = frozenset({"email"})
+
+_PHONE = re.compile(r"(?<![\w+])(?:\+\d{1,3}|8)?[\s\-(]*\d{3}[\s\-)]*\d{3}[\s\-]*\d{2}[\s\-]*\d{2}(?!\d)")
+_HOTLINE = re.compile(r"^(?:\+7|8)?[\s\-(]*800")  # the shop's own free line is not personal data
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
+_ORDER = re.compile(
+    r"(?:№|#|\bномер\w*\s+заказ\w*|\bзаказ\w*\s*(?:№|#)?|\border\s*(?:#|no\.?|number)?)\s*(\d[\d\-]{4,})", re.I
+)
+_CARD = re.compile(r"(?<!\d)(?:\d{4}[\s-]?){3}\d{1,7}(?!\d)")
+_ADDRESS = re.compile(
+    r"\b(?:ул\.|улиц\w+|проспект\w*|пр-т|переул\w+|бульвар\w*|шоссе|кв\.|квартир\w+|"
+    r"street|st\.|avenue|ave\.|road|rd\.|apt\.?|apartment)\s*[\w\s.,-]{0,30}?\d+",
+    re.I,
+)
+_PERSONAL = [
+    ("phone number", _PHONE),
+    ("e-mail", _EMAIL),
+    ("order number", _ORDER),
+    ("card number", _CARD),
+    ("address", _ADDRESS),
+]
+
+
+def invite_dm(case: Case) -> Verdict:
+    refused = case.find(case.lexicon.dm_refused, negatable=False, gap=3)
+    hits = [m for m in case.find(case.lexicon.dm, gap=3) if not any(r.start <= m.start < r.end + 1 for r in refused)]
+    if case.situation != COMPLAINT and not hits:
+        return Verdict("invite_dm", NA, f"not needed: the comment is {case.situation}, not a complaint")
+    if refused and not hits:
+        return Verdict(
+            "invite_dm",
+            FAIL,
+            f"turns private messages away: {quote(refused[0].quote(case.reply))}",
+            tuple(Evidence(m.start, m.end, m.quote(case.reply)) for m in refused),
+        )
+    if hits:
+        return Verdict(
+            "invite_dm",
+            PASS,
+            f"invites to a private channel: {quote(hits[0].quote(case.reply))}",
+            tuple(Evidence(m.start, m.end, m.quote(case.reply)) for m in hits),
+        )
+    where = case.channel.dm.get(case.reply.lang) if case.channel else None
+    hint = f" (e.g. «{where}»)" if where else ""
+    return Verdict("invite_dm", FAIL, f"does not invite the customer to continue in private messages{hint}")
+
+
+def personal_data_in(raw: str) -> list[tuple[str, re.Match]]:
+    found = []
+    for label, pattern in _PERSONAL:
+        for m in pattern.finditer(raw):
+            if label == "phone number" and (
+                _HOTLINE.match(m.group().strip()) or _ORDER.search(raw, max(0, m.start() - 20), m.end())
+            ):
+                continue
+            if label == "card number" and len(re.sub(r"\D", "", m.group())) < 13:
+                continue
+            found.append((label, m))
+    return found
+
+
+def no_public_personal_data(case: Case) -> Verdict:
+    if case.channel_name in PRIVATE_CHANNELS:
+        return Verdict("no_public_personal_data", NA, f"{case.channel_name} is a private channel")
+    evidence = []
+    messages = []
+    for label, m in personal_data_in(case.reply.raw):
+        evidence.append(Evidence(m.start(), m.end(), m.group()))
+        messages.append(f"repeats a {label} in public: {quote(m.group())}")
+    dm_anywhere = bool(case.find(case.lexicon.dm, gap=3))
+    for request in case.find(case.lexicon.pd_requests, negatable=False):
+        low, high = sentence_bounds(case, request)
+        data = [m for m in case.find(case.lexicon.pd_data, negatable=False) if low <= m.start < high]
+        if not data:
+            continue
+        private_here = [m for m in case.find(case.lexicon.dm, gap=3) if low <= m.start < high]
+        public_here = [m for m in case.find(case.lexicon.pd_public_places, negatable=False) if low <= m.start < high]
+        if private_here and not public_here:
+            continue
+        if public_here or not dm_anywhere:
+            text = case.reply.raw[low:high].strip()
+            evidence.append(Evidence(low, high, text))
+            messages.append(f"asks for personal data in public: {quote(text)}")
+    if evidence:
+        return Verdict("no_public_personal_data", FAIL, messages[0], tuple(evidence))
+    return Verdict("no_public_personal_data", PASS, "keeps personal data out of the public thread")

@@ -1,0 +1,77 @@
+"""language_match, channel_length and not_generic: the form of the reply against this comment."""
+
+from __future__ import annotations
+
+from .case import Case
+from .patterns import find_any
+from .verdicts import FAIL, NA, PASS, Evidence, Verdict, quote
+
+LANGUAGE_NAMES = {"ru": "Russian", "en": "English"}
+
+
+def language_match(case: Case) -> Verdict:
+    if not case.expected_lang:
+        return Verdict("language_match", NA, "no comment or language to compare with")
+    if case.reply.lang == case.expected_lang or not case.reply.tokens:
+        return Verdict(
+            "language_match", PASS, f"written in {LANGUAGE_NAMES.get(case.expected_lang, case.expected_lang)}"
+        )
+    first = case.reply.tokens[0]
+    return Verdict(
+        "language_match",
+        FAIL,
+        f"written in {LANGUAGE_NAMES.get(case.reply.lang, case.reply.lang)}, "
+        f"the customer wrote in {LANGUAGE_NAMES.get(case.expected_lang, case.expected_lang)}",
+        (
+            Evidence(
+                first.start, min(len(case.reply.raw), first.start + 60), case.reply.raw[first.start : first.start + 60]
+            ),
+        ),
+    )
+
+
+def channel_length(case: Case) -> Verdict:
+    if case.channel is None:
+        if case.channel_name:
+            return Verdict("channel_length", NA, f"unknown channel {case.channel_name!r}: no length limit to check")
+        return Verdict("channel_length", NA, "no channel given")
+    length, limit = len(case.reply.raw), case.channel.max_chars
+    if length <= limit:
+        return Verdict("channel_length", PASS, f"{length} of {limit} characters ({case.channel.title})")
+    return Verdict(
+        "channel_length",
+        FAIL,
+        f"{length} characters; {case.channel.title} allows {limit}",
+        (Evidence(limit, length, case.reply.raw[limit:]),),
+    )
+
+
+def _content(tokens, generic: frozenset[str]):
+    return [t for t in tokens if len(t.text) > 2 and not t.text[:1].isdigit() and t.lemmas.isdisjoint(generic)]
+
+
+def not_generic(case: Case) -> Verdict:
+    if case.comment is None:
+        return Verdict("not_generic", NA, "no comment to compare with")
+    generic = case.lexicon.generic_words
+    comment_words = _content(case.comment.tokens, generic)
+    shared = []
+    for token in _content(case.reply.tokens, generic):
+        if any(not token.lemmas.isdisjoint(c.lemmas) for c in comment_words):
+            shared.append(token)
+    if shared:
+        words = ", ".join(dict.fromkeys(t.text for t in shared[:4]))
+        return Verdict(
+            "not_generic",
+            PASS,
+            f"refers to what the customer wrote ({words})",
+            tuple(Evidence(t.start, t.end, case.reply.raw[t.start : t.end]) for t in shared),
+        )
+    boiler = find_any(case.lexicon.boilerplate, case.reply)
+    detail = f": {quote(boiler[0].quote(case.reply))}" if boiler else ""
+    return Verdict(
+        "not_generic",
+        FAIL,
+        f"boilerplate that does not mention what the customer wrote{detail}",
+        tuple(Evidence(m.start, m.end, m.quote(case.reply)) for m in boiler),
+    )

@@ -1,0 +1,98 @@
+"""Text as the rules see it: word tokens with their lemmas and character spans, in sentences.
+
+Russian words are reduced to every dictionary form pymorphy3 offers (so "вам", "вас" and "вы"
+meet, and an ambiguous "заменим" can still be "заменить"); English words to their Snowball
+stem. Lemmas are cached per word: the checker runs on every keystroke.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+_WORD = re.compile(r"\d+(?:[.,]\d+)?|[^\W_]+(?:['’\-][^\W_]+)*")
+_SENTENCE_END = re.compile(r"[.!?…;]+|\n+")
+_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
+_LATIN = re.compile(r"[a-z]", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str  # lower-cased, ё as е
+    lemmas: frozenset[str]
+    start: int
+    end: int
+    sentence: int
+    index: int
+
+
+@dataclass(frozen=True)
+class Text:
+    raw: str
+    tokens: tuple[Token, ...]
+    lang: str
+    index: dict[str, tuple[int, ...]]  # lemma (and "#" for numbers) -> token positions
+
+    def span(self, first: int, last: int) -> tuple[int, int]:
+        return self.tokens[first].start, self.tokens[last].end
+
+    def sentence_tokens(self, sentence: int) -> list[Token]:
+        return [t for t in self.tokens if t.sentence == sentence]
+
+
+@functools.cache
+def _morph():
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer()
+
+
+@functools.cache
+def _stemmer():
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
+
+
+@functools.lru_cache(maxsize=200_000)
+def lemmas(word: str) -> frozenset[str]:
+    """Every form a pattern may name this word by: itself and its lemmas (ru) or stem (en)."""
+    word = word.lower().replace("ё", "е").replace("’", "'")
+    if _CYRILLIC.search(word):
+        forms = {p.normal_form.replace("ё", "е") for p in _morph().parse(word)[:4]}
+        return frozenset(forms | {word})
+    if _LATIN.search(word):
+        base = word[:-2] if word.endswith("'s") else word
+        return frozenset({word, base, _stemmer().stemWord(base)})
+    return frozenset({word})
+
+
+def detect_language(text: str) -> str | None:
+    """'ru' or 'en' by the share of Cyrillic letters; None when there are no letters."""
+    cyrillic = len(_CYRILLIC.findall(text))
+    latin = len(_LATIN.findall(text))
+    if cyrillic + latin == 0:
+        return None
+    return "ru" if cyrillic >= latin else "en"
+
+
+@functools.lru_cache(maxsize=4096)
+def analyse(raw: str) -> Text:
+    tokens = []
+    sentence = 0
+    last_end = 0
+    for match in _WORD.finditer(raw):
+        if _SENTENCE_END.search(raw, last_end, match.start()):
+            sentence += 1
+        word = match.group().lower().replace("ё", "е")
+        tokens.append(Token(word, lemmas(word), match.start(), match.end(), sentence, len(tokens)))
+        last_end = match.end()
+    index: dict[str, list[int]] = {}
+    for token in tokens:
+        for lemma in token.lemmas:
+            index.setdefault(lemma, []).append(token.index)
+        if token.text[:1].isdigit():
+            index.setdefault("#", []).append(token.index)
+    frozen = {lemma: tuple(positions) for lemma, positions in index.items()}
+    return Text(raw, tuple(tokens), detect_language(raw) or "ru", frozen)
