@@ -29,8 +29,20 @@ RULES: tuple[Callable[[Case], Verdict], ...] = (
     not_generic,
 )
 RULE_IDS = tuple(rule.__name__ for rule in RULES)
+CLASSES_OF_VERDICT = (PASS, FAIL, NA)
 
-__all__ = ["FAIL", "NA", "PASS", "RULES", "RULE_IDS", "CheckResult", "Evidence", "Verdict", "check_reply"]
+__all__ = [
+    "CLASSES_OF_VERDICT",
+    "FAIL",
+    "NA",
+    "PASS",
+    "RULES",
+    "RULE_IDS",
+    "CheckResult",
+    "Evidence",
+    "Verdict",
+    "check_reply",
+]
 
 
 def check_reply(

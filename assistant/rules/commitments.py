@@ -77,6 +77,7 @@ _TIME_NOW = re.compile(
     re.I,
 )
 _TIME_TOMORROW = re.compile(r"\b(завтра|tomorrow)\b", re.I)
+_STARTING = re.compile(r"\b(оформ\w*|запуст\w*|нача\w*|начн\w*|start\w*|begin\w*|initiat\w*|process\w*)", re.I)
 _PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:%|процент\w*|percent|pct)", re.I)
 _POINTS = re.compile(r"(\d[\d\s]{0,6}\d|\d)\s*(?:балл\w*|бонус\w*|points?|bonus)", re.I)
 
@@ -96,6 +97,7 @@ class Commitment:
     time_frame: TimeFrame | None
     percent: float | None
     amount: float | None
+    alternatives: tuple[str, ...] = ()  # other kinds the same words may mean ("send a new one")
 
 
 def time_frames(raw: str) -> list[TimeFrame]:
@@ -142,12 +144,22 @@ def extract_commitments(case: Case) -> list[Commitment]:
             bounds = sentence_bounds(case, match)
             sentence = raw[bounds[0] : bounds[1]]
             frame = _nearest(frames, match, bounds)
+            if frame is not None and frame.hours == 0 and _STARTING.search(sentence):
+                frame = None  # "оформим возврат сегодня" starts the refund; it does not pay it today
             if kind in NEEDS_TIME_FRAME and frame is None:
                 continue
             percent = max((float(p.replace(",", ".")) for p in _PERCENT.findall(sentence)), default=None)
             amount = max((float(a.replace(" ", "")) for a in _POINTS.findall(sentence)), default=None)
             found.append(Commitment(kind, match, frame, percent, amount))
-    return sorted(found, key=lambda c: c.match.start)
+    return [_with_alternatives(c, found) for c in sorted(found, key=lambda c: c.match.start)]
+
+
+def _with_alternatives(commitment: Commitment, found: list[Commitment]) -> Commitment:
+    m = commitment.match
+    others = tuple(
+        sorted({c.kind for c in found if c.kind != commitment.kind and c.match.start < m.end and m.start < c.match.end})
+    )
+    return Commitment(commitment.kind, m, commitment.time_frame, commitment.percent, commitment.amount, others)
 
 
 def violations(case: Case, commitments: list[Commitment]) -> list[tuple[Commitment, str]]:
@@ -155,6 +167,8 @@ def violations(case: Case, commitments: list[Commitment]) -> list[tuple[Commitme
     allowed = {c.kind: c for c in case.brand.commitments} if case.brand else {}
     problems = []
     for c in commitments:
+        if any(kind in allowed and not _breaks(case, c, allowed[kind], kind) for kind in c.alternatives):
+            continue  # the same words read as another, allowed promise
         what = KIND_WORDS.get(c.kind, c.kind)
         limit = allowed.get(c.kind)
         if limit is None:
@@ -171,6 +185,11 @@ def violations(case: Case, commitments: list[Commitment]) -> list[tuple[Commitme
         if limit.window_days is not None and hours is not None and hours > limit.window_days * 24:
             problems.append((c, f"promises {what} for {c.time_frame.text!r}; the window is {limit.window_days:g} days"))
     return problems
+
+
+def _breaks(case: Case, commitment: Commitment, limit, kind: str) -> bool:
+    as_kind = Commitment(kind, commitment.match, commitment.time_frame, commitment.percent, commitment.amount)
+    return bool(violations(case, [as_kind]))
 
 
 def _duration(hours: float) -> str:

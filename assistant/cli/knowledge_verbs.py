@@ -1,47 +1,16 @@
-"""The `assistant` command. Thin: every verb is a call into the library.
-
-Exit codes: 0 ok, 1 the work found problems (lint errors, nothing indexed), 2 usage or input error.
-"""
+"""The knowledge verbs: ingest, search, lint, status."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-from collections.abc import Sequence
 
-from . import __version__
-from .knowledge import load_knowledge
-from .settings import Settings, SettingsError, load_settings
-from .store import StoreError
-
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+from ..settings import Settings
+from .exits import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    for stream in (sys.stdout, sys.stderr):
-        if hasattr(stream, "reconfigure"):
-            stream.reconfigure(encoding="utf-8")
-    parser = _parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "handler", None):
-        parser.print_help()
-        return EXIT_USAGE
-    try:
-        settings = load_settings()
-        return args.handler(args, settings)
-    except (SettingsError, StoreError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_USAGE
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="assistant", description="Reply Assistant: draft and check replies to customers."
-    )
-    parser.add_argument("--version", action="version", version=f"assistant {__version__}")
-    verbs = parser.add_subparsers(metavar="VERB")
-
+def add_parsers(verbs) -> None:
     ingest = verbs.add_parser("ingest", help="index knowledge/ into the vector store (only what changed)")
     ingest.add_argument("--quiet", action="store_true", help="no progress bar")
     ingest.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -64,11 +33,10 @@ def _parser() -> argparse.ArgumentParser:
 
     status = verbs.add_parser("status", help="show the settings in use and the state of the index")
     status.set_defaults(handler=_status)
-    return parser
 
 
 def _ingest(args: argparse.Namespace, settings: Settings) -> int:
-    from .ingest import ingest
+    from ..ingest import ingest
 
     result = ingest(settings, progress=False if args.quiet else None)
     errors = result.knowledge.errors
@@ -107,8 +75,8 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _search(args: argparse.Namespace, settings: Settings) -> int:
-    from .ingest import open_store
-    from .retrieval import search, search_by_kind
+    from ..ingest import open_store
+    from ..retrieval import search, search_by_kind
 
     if args.k < 1:
         print("error: -k must be at least 1", file=sys.stderr)
@@ -146,8 +114,10 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _lint(args: argparse.Namespace, settings: Settings) -> int:
-    knowledge = load_knowledge(settings.knowledge_dir)
-    problems = knowledge.problems
+    from ..lint import lint
+
+    knowledge, problems = lint(settings.knowledge_dir)
+    errors = [p for p in problems if p.severity == "error"]
     if args.json:
         for p in problems:
             print(
@@ -159,16 +129,15 @@ def _lint(args: argparse.Namespace, settings: Settings) -> int:
     else:
         for p in problems:
             print(p)
-        errors = len(knowledge.errors)
         print(
             f"{len(knowledge.policies)} policies, {len(knowledge.replies)} past replies loaded; "
-            f"{errors} error(s), {len(problems) - errors} warning(s)"
+            f"{len(errors)} error(s), {len(problems) - len(errors)} warning(s)"
         )
-    return EXIT_PROBLEMS if knowledge.errors else EXIT_OK
+    return EXIT_PROBLEMS if errors else EXIT_OK
 
 
 def _status(args: argparse.Namespace, settings: Settings) -> int:
-    from .ingest import open_store
+    from ..ingest import open_store
 
     print(settings)
     print(json.dumps(open_store(settings).status(), ensure_ascii=False, indent=2))
@@ -178,7 +147,3 @@ def _status(args: argparse.Namespace, settings: Settings) -> int:
 def _shorten(text: str, limit: int) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

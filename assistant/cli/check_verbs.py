@@ -1,0 +1,131 @@
+"""The checker verbs: `check` (one reply or JSON Lines) and `eval calibrate`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from ..check_requests import CheckRequest, read_requests
+from ..knowledge import load_knowledge
+from ..rules import FAIL, NA, PASS, CheckResult, check_reply
+from ..settings import Settings
+from .exits import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
+
+_MARKS = {PASS: ("✔", "32"), FAIL: ("✘", "31"), NA: ("–", "90")}
+
+
+def add_parsers(verbs) -> None:
+    check = verbs.add_parser("check", help="check replies against the guideline rules")
+    source = check.add_mutually_exclusive_group()
+    source.add_argument("--text", help="the reply to check")
+    source.add_argument(
+        "--jsonl", metavar="FILE", help="one {id, reply, comment?, channel?, lang?} per line; - for stdin"
+    )
+    check.add_argument("--comment", help="the customer's comment the reply answers")
+    check.add_argument("--channel", help="instagram, vk, telegram, marketplace, email")
+    check.add_argument("--lang", help="the customer's language (ru, en); detected from the comment otherwise")
+    check.add_argument("--format", choices=("json", "human"), help="default: human for --text, json for JSON Lines")
+    check.add_argument("--judge", action="store_true", help="also ask the configured LLM and show disagreements")
+    check.set_defaults(handler=_check)
+
+    evals = verbs.add_parser("eval", help="measure the checker and the drafts")
+    eval_verbs = evals.add_subparsers(metavar="WHAT")
+    calibrate = eval_verbs.add_parser("calibrate", help="precision, recall and F1 of every rule on labelled replies")
+    calibrate.add_argument("file", nargs="?", default="evals/labelled/replies.jsonl")
+    calibrate.add_argument("--quiet", action="store_true", help="no list of misclassified replies")
+    calibrate.add_argument("--min-f1", type=float, default=None, help="exit 1 when a rule's F1 is below this")
+    calibrate.set_defaults(handler=_calibrate)
+
+
+def _check(args: argparse.Namespace, settings: Settings) -> int:
+    if args.text is not None:
+        requests, problems = [CheckRequest(1, args.text, args.comment, args.channel, args.lang)], []
+        fmt = args.format or "human"
+    else:
+        if args.jsonl in (None, "-") and sys.stdin.isatty():
+            print('error: give --text "..." or JSON Lines with --jsonl FILE (or on stdin)', file=sys.stderr)
+            return EXIT_USAGE
+        path = args.jsonl if args.jsonl not in (None, "-") else None
+        if path and not Path(path).is_file():
+            print(f"error: {path}: no such file", file=sys.stderr)
+            return EXIT_USAGE
+        lines = Path(path).read_text(encoding="utf-8").splitlines() if path else sys.stdin.read().splitlines()
+        requests, problems = read_requests(lines, path or "<stdin>")
+        fmt = args.format or "json"
+    knowledge = load_knowledge(settings.knowledge_dir)
+    if knowledge.brand is None:
+        print(
+            "warning: brand.yaml could not be read, so no commitment counts as allowed (assistant lint)",
+            file=sys.stderr,
+        )
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    any_failed = False
+    for request in requests:
+        result = check_reply(request.reply, request.comment, request.channel, request.lang, knowledge.brand)
+        any_failed |= not result.passed
+        judged = _judge(settings, result, request, knowledge.brand) if args.judge else None
+        if fmt == "json":
+            record = {"id": request.id, **result.to_dict()}
+            if judged is not None:
+                record["judge"] = judged
+            print(json.dumps(record, ensure_ascii=False))
+        else:
+            _print_checklist(request, result, judged)
+    if problems:
+        return EXIT_USAGE
+    return EXIT_PROBLEMS if any_failed else EXIT_OK
+
+
+def _judge(settings: Settings, result: CheckResult, request: CheckRequest, brand) -> dict:
+    from ..judge import judge_reply
+    from ..llm import LLMError
+
+    try:
+        return judge_reply(settings, result, request.reply, request.comment, request.channel, brand).to_dict()
+    except LLMError as error:
+        print(f"judge: {error}", file=sys.stderr)
+        return {"error": str(error)}
+
+
+def _print_checklist(request: CheckRequest, result: CheckResult, judged: dict | None) -> None:
+    color = sys.stdout.isatty()
+    width = max(len(rule) for rule in result.verdicts)
+    if request.id != 1 or request.line:
+        print(f"— {request.id}")
+    for rule, verdict in result.verdicts.items():
+        mark, code = _MARKS[verdict.status]
+        label = f"{mark} {rule:{width}}  {verdict.status:4}"
+        print(f"\033[{code}m{label}\033[0m  {verdict.message}" if color else f"{label}  {verdict.message}")
+    print("passed" if result.passed else f"failed: {', '.join(result.failed_rules)}")
+    if judged:
+        if "error" in judged:
+            print(f"judge: {judged['error']}")
+        elif judged["disagreements"]:
+            for rule in judged["disagreements"]:
+                reason = judged["reasons"].get(rule, "")
+                print(f"judge disagrees on {rule}: says {judged['verdicts'][rule]} {reason}".rstrip())
+        else:
+            print("judge agrees on every rule")
+
+
+def _calibrate(args: argparse.Namespace, settings: Settings) -> int:
+    from ..calibration import calibrate, load_labelled, report_lines
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"error: {path}: no such file", file=sys.stderr)
+        return EXIT_USAGE
+    items, problems = load_labelled(path)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    result = calibrate(items, load_knowledge(settings.knowledge_dir).brand)
+    print("\n".join(report_lines(result, show_misses=not args.quiet)))
+    if args.min_f1 is not None:
+        low = [rule for rule, score in result.scores.items() if score.macro_f1 < args.min_f1]
+        if low:
+            print(f"below F1 {args.min_f1}: {', '.join(low)}", file=sys.stderr)
+            return EXIT_PROBLEMS
+    return EXIT_OK

@@ -1,0 +1,29 @@
+"""Everything wrong in `knowledge/`: loading problems, and past replies that break a guideline
+rule (a bad example teaches the LLM the wrong thing)."""
+
+from __future__ import annotations
+
+from .knowledge import Knowledge, Problem, load_knowledge
+from .rules import check_reply
+
+
+def example_problems(knowledge: Knowledge) -> list[Problem]:
+    problems = []
+    for reply in knowledge.replies:
+        result = check_reply(reply.reply, reply.comment, reply.channel, reply.lang, knowledge.brand)
+        for rule in result.failed_rules:
+            problems.append(
+                Problem(
+                    reply.path,
+                    reply.line,
+                    f"past reply {reply.id} breaks {rule}: {result.verdicts[rule].message}",
+                    "fix the example or remove it; the assistant imitates these replies",
+                    "warning",
+                )
+            )
+    return problems
+
+
+def lint(knowledge_dir) -> tuple[Knowledge, list[Problem]]:
+    knowledge = load_knowledge(knowledge_dir)
+    return knowledge, knowledge.problems + example_problems(knowledge)
