@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -22,9 +23,13 @@ def fake_embedding(text: str) -> list[float]:
 
 @dataclass
 class StubServer:
+    """`replies` is the queue of chat answers: a string (the content), or a dict with
+    `status` (an HTTP error code), `delay` (seconds before answering) and `content`."""
+
     httpd: ThreadingHTTPServer
     thread: threading.Thread
     requests: list[dict] = field(default_factory=list)
+    replies: list = field(default_factory=list)
 
     @property
     def base_url(self) -> str:
@@ -38,6 +43,7 @@ class StubServer:
 
 def start_stub() -> StubServer:
     requests: list[dict] = []
+    replies: list = []
 
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args):  # keep test output clean
@@ -61,8 +67,32 @@ def start_stub() -> StubServer:
                         "usage": {"prompt_tokens": 1, "total_tokens": 1},
                     }
                 )
+            elif self.path.endswith("/chat/completions"):
+                self._chat(body)
             else:
                 self._json({"error": {"message": f"not stubbed: {self.path}"}}, status=404)
+
+        def _chat(self, body: dict) -> None:
+            answer = replies.pop(0) if replies else "{}"
+            answer = {"content": answer} if isinstance(answer, str) else answer
+            if answer.get("delay"):
+                time.sleep(answer["delay"])
+            if answer.get("status"):
+                self._json({"error": {"message": "stubbed failure", "type": "server_error"}}, status=answer["status"])
+                return
+            content = answer.get("content", "")
+            self._json(
+                {
+                    "id": "chatcmpl-stub",
+                    "object": "chat.completion",
+                    "created": 0,
+                    "model": body.get("model", "stub"),
+                    "choices": [
+                        {"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": content}}
+                    ],
+                    "usage": {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120},
+                }
+            )
 
         def _json(self, payload: dict, status: int = 200) -> None:
             raw = json.dumps(payload).encode()
@@ -75,4 +105,4 @@ def start_stub() -> StubServer:
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
-    return StubServer(httpd, thread, requests)
+    return StubServer(httpd, thread, requests, replies)

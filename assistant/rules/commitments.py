@@ -120,9 +120,12 @@ def time_frames(raw: str) -> list[TimeFrame]:
 
 
 def sentence_bounds(case: Case, match: Match) -> tuple[int, int]:
-    sentence = case.reply.tokens[match.first].sentence
-    tokens = [t for t in case.reply.tokens if t.sentence == sentence]
-    return tokens[0].start, tokens[-1].end + 1
+    """Characters of the sentence holding the match, up to where the next one starts."""
+    tokens = case.reply.tokens
+    sentence = tokens[match.first].sentence
+    first = next(t for t in tokens if t.sentence == sentence)
+    following = next((t for t in tokens[match.last + 1 :] if t.sentence != sentence), None)
+    return first.start, following.start if following else len(case.reply.raw)
 
 
 def _nearest(items: list, match: Match, bounds: tuple[int, int]):
@@ -193,7 +196,7 @@ def _breaks(case: Case, commitment: Commitment, limit, kind: str) -> bool:
 
 
 def _duration(hours: float) -> str:
-    return f"{hours / 24:g} days" if hours >= 24 else f"{hours:g} hours"
+    return f"{hours / 24:g} days" if hours >= 48 else f"{hours:g} hours"
 
 
 def policy_grounded(case: Case) -> Verdict:
