@@ -162,8 +162,25 @@ def _negated(tokens: tuple[Token, ...], positions: list[int]) -> bool:
     return len(before) == 2 and is_negation(tokens[before[1]]) and not AUXILIARIES.isdisjoint(tokens[before[0]].lemmas)
 
 
-def find_any(sources: list[str] | tuple[str, ...], text: Text, negatable: bool = True, gap: int = 2) -> list[Match]:
-    found: list[Match] = []
+@functools.lru_cache(maxsize=256)
+def _by_head(sources: tuple[str, ...], gap: int) -> dict[str, tuple[Pattern, ...]]:
+    """The patterns of a list, filed under each word their first slot accepts."""
+    heads: dict[str, list[Pattern]] = {}
     for source in sources:
-        found += find(compile_pattern(source, gap), text, negatable)
+        pattern = compile_pattern(source, gap)
+        for word in pattern.slots[0]:
+            heads.setdefault(word.lstrip("="), []).append(pattern)
+    return {word: tuple(patterns) for word, patterns in heads.items()}
+
+
+def find_any(sources: list[str] | tuple[str, ...], text: Text, negatable: bool = True, gap: int = 2) -> list[Match]:
+    """Matches of any of the patterns; only patterns whose first word occurs in the text are tried."""
+    heads = _by_head(tuple(sources), gap)
+    candidates: dict[str, Pattern] = {}
+    for word in text.index:
+        for pattern in heads.get(word, ()):
+            candidates[pattern.source] = pattern
+    found: list[Match] = []
+    for pattern in candidates.values():
+        found += find(pattern, text, negatable)
     return sorted(found, key=lambda m: m.start)
