@@ -114,7 +114,8 @@ def calibrate(items: list[LabelledReply], brand: Brand | None) -> Calibration:
     scores = {rule: RuleScore(rule) for rule in RULE_IDS}
     misses = []
     for item in items:
-        result = check_reply(item.reply, item.comment, item.channel, item.lang, brand)
+        # `lang` in a labelled file names the set the item belongs to; the customer's language is the comment's
+        result = check_reply(item.reply, item.comment, item.channel, None, brand)
         for rule, label in item.labels.items():
             predicted = result.verdicts[rule].status
             if item.binary and predicted == NA:

@@ -12,6 +12,7 @@ from .patterns import Match, find_any
 from .text import Text, analyse
 
 COMPLAINT, PRAISE, QUESTION, NEUTRAL = "complaint", "praise", "question", "neutral"
+_REMEDY_KINDS = ("refund", "replacement", "reshipping", "exchange", "repair")
 
 
 @dataclass(frozen=True)
@@ -42,13 +43,25 @@ _NO_DRAWBACKS = re.compile(
 )
 
 
+_ANGRY_OR_LOW_RATING = re.compile(
+    r"\?!|!\?|(?<![\d.])[0-3](?:[.,]\d)?\s*/\s*5\b|\b[1-3]\s*звезд|\bодн[аун]\s+звезд|"
+    r"\b[1-3]\s*stars?\b|\bone star",
+    re.I,
+)
+
+
 def situation_of(comment: Text | None, reply: Text, lexicon: Lexicon) -> str:
     """Complaint wins: a comment that praises and complains is answered as a complaint, and a
     reply that apologises or refuses shows it answers one even when the comment's words do not."""
     if _answers_a_problem(reply, lexicon):
         return COMPLAINT
     if comment is None or not comment.tokens:
+        remedies = tuple(p for kind in _REMEDY_KINDS for p in lexicon.commitments.get(kind, ()))
+        if find_any(lexicon.complaint, reply, negatable=False) or find_any(remedies, reply):
+            return COMPLAINT
         return PRAISE if find_any(lexicon.praise, reply, negatable=False) else NEUTRAL
+    if _ANGRY_OR_LOW_RATING.search(comment.raw):
+        return COMPLAINT
     drawbacks = [d.strip() for d in _DRAWBACKS.findall(comment.raw)]
     if any(d and not _NO_DRAWBACKS.match(d) for d in drawbacks):
         return COMPLAINT

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .case import Case
+from .case import COMPLAINT, Case
 from .patterns import Match, find_any
 from .verdicts import FAIL, NA, PASS, Evidence, Verdict, quote
 
@@ -78,6 +78,17 @@ _TIME_NOW = re.compile(
 )
 _TIME_TOMORROW = re.compile(r"\b(завтра|tomorrow)\b", re.I)
 _STARTING = re.compile(r"\b(оформ\w*|запуст\w*|нача\w*|начн\w*|start\w*|begin\w*|initiat\w*|process\w*)", re.I)
+_MONEY = re.compile(
+    r"(?:[$€£]\s*\d[\d\s.,]*|\d[\d\s.,]*\s*(?:₽|руб\w*|р\.|\$|usd|долл\w*|€|евро|eur|£|фунт\w*|pounds?|dollars?|euros?|roubles?|rubles?))",
+    re.I,
+)
+_FOR_TROUBLE = re.compile(
+    r"компенс\w*|за ожидание|за неудобств\w*|за беспокойств\w*|compensat\w*|for the (?:trouble|wait|"
+    r"inconvenience)|goodwill",
+    re.I,
+)
+# Remedies for a problem, offered where there is none, are presents.
+_REMEDIES_AS_GIFTS = frozenset({"replacement", "reshipping"})
 _PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:%|процент\w*|percent|pct)", re.I)
 _POINTS = re.compile(r"(\d[\d\s]{0,6}\d|\d)\s*(?:балл\w*|бонус\w*|points?|bonus)", re.I)
 
@@ -154,7 +165,30 @@ def extract_commitments(case: Case) -> list[Commitment]:
             percent = max((float(p.replace(",", ".")) for p in _PERCENT.findall(sentence)), default=None)
             amount = max((float(a.replace(" ", "")) for a in _POINTS.findall(sentence)), default=None)
             found.append(Commitment(kind, match, frame, percent, amount))
+    found += _cash_compensation(case, found)
+    if case.situation != COMPLAINT:
+        found = [
+            Commitment("gift", c.match, c.time_frame, c.percent, c.amount) if c.kind in _REMEDIES_AS_GIFTS else c
+            for c in found
+        ]
     return [_with_alternatives(c, found) for c in sorted(found, key=lambda c: c.match.start)]
+
+
+def _cash_compensation(case: Case, found: list[Commitment]) -> list[Commitment]:
+    """Money "for the trouble" is cash compensation; money in a refund sentence is the refund."""
+    raw = case.reply.raw
+    extra = []
+    for money in _MONEY.finditer(raw):
+        token = next((t for t in case.reply.tokens if t.start >= money.start()), None)
+        if token is None:
+            continue
+        match = Match(None, token.index, token.index, money.start(), money.end())
+        bounds = sentence_bounds(case, match)
+        sentence = raw[bounds[0] : bounds[1]]
+        refund_here = any(c.kind == "refund" and bounds[0] <= c.match.start < bounds[1] for c in found)
+        if _FOR_TROUBLE.search(sentence) and not refund_here:
+            extra.append(Commitment("cash_compensation", match, None, None, None))
+    return extra
 
 
 def _with_alternatives(commitment: Commitment, found: list[Commitment]) -> Commitment:

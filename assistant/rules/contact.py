@@ -10,7 +10,7 @@ from .verdicts import FAIL, NA, PASS, Evidence, Verdict, quote
 
 PRIVATE_CHANNELS = frozenset({"email"})
 
-_PHONE = re.compile(r"(?<![\w+])(?:\+\d{1,3}|8)?[\s\-(]*\d{3}[\s\-)]*\d{3}[\s\-]*\d{2}[\s\-]*\d{2}(?!\d)")
+_PHONE = re.compile(r"(?<![\w+])\+?\d[\d\s\-()]{8,16}\d(?!\d)")
 _HOTLINE = re.compile(r"^(?:\+7|8)?[\s\-(]*800")  # the shop's own free line is not personal data
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 _ORDER = re.compile(
@@ -34,7 +34,7 @@ _PERSONAL = [
 def invite_dm(case: Case) -> Verdict:
     refused = case.find(case.lexicon.dm_refused, negatable=False, gap=3)
     hits = [m for m in case.find(case.lexicon.dm, gap=3) if not any(r.start <= m.start < r.end + 1 for r in refused)]
-    if case.situation != COMPLAINT and not hits:
+    if case.situation != COMPLAINT:
         return Verdict("invite_dm", NA, f"not needed: the comment is {case.situation}, not a complaint")
     if refused and not hits:
         return Verdict(
@@ -59,8 +59,11 @@ def personal_data_in(raw: str) -> list[tuple[str, re.Match]]:
     found = []
     for label, pattern in _PERSONAL:
         for m in pattern.finditer(raw):
+            digits = len(re.sub(r"\D", "", m.group()))
             if label == "phone number" and (
-                _HOTLINE.match(m.group().strip()) or _ORDER.search(raw, max(0, m.start() - 20), m.end())
+                not 10 <= digits <= 13
+                or _HOTLINE.match(m.group().strip())
+                or _ORDER.search(raw, max(0, m.start() - 20), m.end())
             ):
                 continue
             if label == "card number" and len(re.sub(r"\D", "", m.group())) < 13:
@@ -78,15 +81,14 @@ def no_public_personal_data(case: Case) -> Verdict:
         evidence.append(Evidence(m.start(), m.end(), m.group()))
         messages.append(f"repeats a {label} in public: {quote(m.group())}")
     dm_anywhere = bool(case.find(case.lexicon.dm, gap=3))
-    for request in case.find(case.lexicon.pd_requests, negatable=False):
+    for request in case.find(case.lexicon.pd_requests):  # "don't post it here" is not a request
         low, high = sentence_bounds(case, request)
         data = [m for m in case.find(case.lexicon.pd_data, negatable=False) if low <= m.start < high]
         if not data:
             continue
-        private_here = [m for m in case.find(case.lexicon.dm, gap=3) if low <= m.start < high]
+        if any(low <= m.start < high for m in case.find(case.lexicon.dm, gap=3)):
+            continue  # asked for in private: "напишите номер заказа в директ"
         public_here = [m for m in case.find(case.lexicon.pd_public_places, negatable=False) if low <= m.start < high]
-        if private_here and not public_here:
-            continue
         if public_here or not dm_anywhere:
             text = case.reply.raw[low:high].strip()
             evidence.append(Evidence(low, high, text))

@@ -59,6 +59,12 @@ def not_generic(case: Case) -> Verdict:
     for token in _content(case.reply.tokens, generic):
         if any(not token.lemmas.isdisjoint(c.lemmas) for c in comment_words):
             shared.append(token)
+    if not shared:  # the same subject in other words, or in the other language
+        groups = case.lexicon.synonym_groups
+        subjects = {g for c in case.comment.tokens for lemma in c.lemmas for g in groups.get(lemma, ())}
+        shared = [
+            t for t in case.reply.tokens if any(g in subjects for lemma in t.lemmas for g in groups.get(lemma, ()))
+        ]
     if shared:
         words = ", ".join(dict.fromkeys(t.text for t in shared[:4]))
         return Verdict(

@@ -34,6 +34,7 @@ class Lexicon:
     complaint: tuple[str, ...]
     praise: tuple[str, ...]
     never_say: tuple[str, ...]  # literal phrases, matched case-insensitively
+    synonym_groups: dict[str, frozenset[int]]  # lemma -> the groups of words meaning the same
 
 
 @functools.cache
@@ -106,4 +107,23 @@ def _build(key: tuple) -> Lexicon:
         complaint=tuple(merged["complaint"]),
         praise=tuple(merged["praise"]),
         never_say=tuple(p.lower().replace("ё", "е") for p in never),
+        synonym_groups=_synonym_groups(),
     )
+
+
+def _synonym_groups() -> dict[str, frozenset[int]]:
+    text = resources.files("assistant.rules").joinpath("lexicons", "synonyms.yaml").read_text(encoding="utf-8")
+    groups: dict[str, set[int]] = {}
+    for number, words in enumerate(yaml.safe_load(text)):
+        for word in words:
+            for part in str(word).lower().replace("ё", "е").split():
+                for form in _forms(part):
+                    groups.setdefault(form, set()).add(number)
+    return {form: frozenset(ids) for form, ids in groups.items()}
+
+
+def _forms(word: str) -> set[str]:
+    from .text import lemmas
+
+    found = lemmas(word)
+    return {word} | ({min(found, key=len)} if word.isascii() else set(found))

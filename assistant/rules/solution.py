@@ -11,9 +11,9 @@ NEEDS_TIME = frozenset({"callback", "dm_answer"})
 
 
 def concrete_solution(case: Case) -> Verdict:
-    remedies = [c for c in extract_commitments(case) if c.kind not in NEEDS_TIME or c.time_frame]
-    if case.situation != COMPLAINT and not remedies:
+    if case.situation != COMPLAINT:
         return Verdict("concrete_solution", NA, f"not needed: the comment is {case.situation}, not a complaint")
+    remedies = [c for c in extract_commitments(case) if c.kind not in NEEDS_TIME or c.time_frame]
     if remedies:
         first = remedies[0]
         return Verdict(

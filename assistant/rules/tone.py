@@ -27,9 +27,9 @@ def no_blame(case: Case) -> Verdict:
 
 
 def empathy(case: Case) -> Verdict:
-    hits = find_any(case.lexicon.apology + case.lexicon.feeling, case.reply)
-    if case.situation != COMPLAINT and not hits:
+    if case.situation != COMPLAINT:
         return Verdict("empathy", NA, f"not needed: the comment is {case.situation}, not a complaint")
+    hits = find_any(case.lexicon.apology + case.lexicon.feeling, case.reply)
     if hits:
         first = hits[0]
         return Verdict(
