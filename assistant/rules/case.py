@@ -50,6 +50,9 @@ _ANGRY_OR_LOW_RATING = re.compile(
 )
 
 
+_HYPOTHETICAL = re.compile(r"\b(если|вдруг|можно ли|возможно ли|if|in case|is it possible|can i|could i)\b", re.I)
+
+
 def situation_of(comment: Text | None, reply: Text, lexicon: Lexicon) -> str:
     """Complaint wins: a comment that praises and complains is answered as a complaint, and a
     reply that apologises or refuses shows it answers one even when the comment's words do not."""
@@ -62,6 +65,8 @@ def situation_of(comment: Text | None, reply: Text, lexicon: Lexicon) -> str:
         return PRAISE if find_any(lexicon.praise, reply, negatable=False) else NEUTRAL
     if _ANGRY_OR_LOW_RATING.search(comment.raw):
         return COMPLAINT
+    if _HYPOTHETICAL.search(comment.raw) and "?" in comment.raw:
+        return QUESTION  # "если размер не подойдёт, можно обменять?" asks about a policy
     drawbacks = [d.strip() for d in _DRAWBACKS.findall(comment.raw)]
     if any(d and not _NO_DRAWBACKS.match(d) for d in drawbacks):
         return COMPLAINT

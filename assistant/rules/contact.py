@@ -81,14 +81,21 @@ def no_public_personal_data(case: Case) -> Verdict:
         evidence.append(Evidence(m.start(), m.end(), m.group()))
         messages.append(f"repeats a {label} in public: {quote(m.group())}")
     dm_anywhere = bool(case.find(case.lexicon.dm, gap=3))
-    for request in case.find(case.lexicon.pd_requests):  # "don't post it here" is not a request
+    requests = case.find(case.lexicon.pd_requests)
+    refused = [m for m in case.find(case.lexicon.pd_requests, negatable=False) if m not in requests]
+    for request in requests:  # "не пишите это здесь" is not a request
         low, high = sentence_bounds(case, request)
         data = [m for m in case.find(case.lexicon.pd_data, negatable=False) if low <= m.start < high]
         if not data:
             continue
-        if any(low <= m.start < high for m in case.find(case.lexicon.dm, gap=3)):
+        public_here = [
+            m
+            for m in case.find(case.lexicon.pd_public_places, negatable=False)
+            if low <= m.start < high and not any(0 <= m.first - r.last <= 4 for r in refused)
+        ]
+        private_here = any(low <= m.start < high for m in case.find(case.lexicon.dm, gap=3))
+        if private_here and not public_here:
             continue  # asked for in private: "напишите номер заказа в директ"
-        public_here = [m for m in case.find(case.lexicon.pd_public_places, negatable=False) if low <= m.start < high]
         if public_here or not dm_anywhere:
             text = case.reply.raw[low:high].strip()
             evidence.append(Evidence(low, high, text))
