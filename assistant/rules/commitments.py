@@ -87,6 +87,8 @@ _FOR_TROUBLE = re.compile(
     r"inconvenience)|goodwill",
     re.I,
 )
+_OFFERING = re.compile(r"компенсир\w*|выплат\w*|перевед\w*|перечисл\w*|дадим|дарим|начисл\w*|compensat\w*|\bpay\b|paying|"
+                       r"transfer\w*|\bgive\b|giving|offer\w*|credit\w*", re.I)
 # Remedies for a problem, offered where there is none, are presents.
 _REMEDIES_AS_GIFTS = frozenset({"replacement", "reshipping"})
 _PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:%|процент\w*|percent|pct)", re.I)
@@ -186,7 +188,7 @@ def _cash_compensation(case: Case, found: list[Commitment]) -> list[Commitment]:
         bounds = sentence_bounds(case, match)
         sentence = raw[bounds[0] : bounds[1]]
         refund_here = any(c.kind == "refund" and bounds[0] <= c.match.start < bounds[1] for c in found)
-        if _FOR_TROUBLE.search(sentence) and not refund_here:
+        if _FOR_TROUBLE.search(sentence) and _OFFERING.search(sentence) and not refund_here:
             extra.append(Commitment("cash_compensation", match, None, None, None))
     return extra
 
