@@ -59,7 +59,10 @@ def _policy_documents(
         heading = " > ".join(headings)
         pieces = [section.text] if count_tokens(section.text) <= chunk_tokens else splitter.split_text(section.text)
         for part, text in enumerate(pieces):
-            context = f"{policy.title}. {heading}" if heading else policy.title
+            # the title and tags carry the topic into every chunk, so a short list of remedies
+            # still says what it is about
+            tags = f" ({', '.join(policy.tags)})" if policy.tags else ""
+            context = f"{policy.title}{tags}. {heading}" if heading else f"{policy.title}{tags}"
             metadata = {
                 "kind": "policy",
                 "source": source,
