@@ -44,18 +44,34 @@ def knowledge_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def settings(tmp_path: Path, knowledge_dir: Path) -> Settings:
+    """Settings with an empty data directory and a private knowledge copy."""
     return Settings(data_dir=tmp_path / "data", knowledge_dir=knowledge_dir)
 
 
 @pytest.fixture(scope="session")
-def indexed_demo(tmp_path_factory) -> Settings:
-    """The demo knowledge ingested once for the whole session (read-only use)."""
+def first_ingest(tmp_path_factory):
+    """The demo knowledge ingested once into an empty store (embedding takes a while)."""
     from assistant.ingest import ingest
 
     base = tmp_path_factory.mktemp("indexed")
-    demo = Settings(data_dir=base / "data", knowledge_dir=ROOT / "knowledge")
-    ingest(demo, progress=False)
-    return demo
+    shutil.copytree(ROOT / "knowledge", base / "knowledge")
+    demo = Settings(data_dir=base / "data", knowledge_dir=base / "knowledge")
+    return demo, ingest(demo, progress=False)
+
+
+@pytest.fixture(scope="session")
+def indexed_demo(first_ingest) -> Settings:
+    """The ingested demo knowledge, for tests that only read it."""
+    return first_ingest[0]
+
+
+@pytest.fixture
+def indexed_copy(tmp_path: Path, first_ingest) -> Settings:
+    """A private copy of the ingested demo (knowledge and store) that a test may change."""
+    demo, _ = first_ingest
+    shutil.copytree(demo.knowledge_dir, tmp_path / "knowledge")
+    shutil.copytree(demo.data_dir, tmp_path / "data")
+    return Settings(data_dir=tmp_path / "data", knowledge_dir=tmp_path / "knowledge")
 
 
 def free_port() -> int:

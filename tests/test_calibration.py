@@ -37,8 +37,11 @@ def test_labelled_set_is_large_mixed_and_mostly_russian():
 @pytest.mark.parametrize("rule", RULE_IDS)
 def test_every_rule_meets_the_f1_target(calibration, rule):
     score = calibration.scores[rule]
-    misses = [f"{item.id}: labelled {label}, got {result.verdicts[r].status}"
-              for item, r, label, result in calibration.misses if r == rule]
+    misses = [
+        f"{item.id}: labelled {label}, got {result.verdicts[r].status}"
+        for item, r, label, result in calibration.misses
+        if r == rule
+    ]
     assert score.macro_f1 >= TARGET_F1, misses
 
 
@@ -54,8 +57,19 @@ def test_real_marketplace_replies_read_correctly():
 def test_calibrate_command_prints_the_table_and_gates(tmp_path, capsys):
     sample = tmp_path / "sample.jsonl"
     labels = {rule: "pass" for rule in RULE_IDS}
-    sample.write_text(json.dumps({"id": "s1", "reply": "Вы сами виноваты.", "comment": "Курьер опоздал",
-                                  "channel": "instagram", "labels": labels}, ensure_ascii=False) + "\nnot json\n")
+    sample.write_text(
+        json.dumps(
+            {
+                "id": "s1",
+                "reply": "Вы сами виноваты.",
+                "comment": "Курьер опоздал",
+                "channel": "instagram",
+                "labels": labels,
+            },
+            ensure_ascii=False,
+        )
+        + "\nnot json\n"
+    )
     assert main(["eval", "calibrate", str(sample), "--min-f1", "0.95"]) == 1
     captured = capsys.readouterr()
     assert "no_blame" in captured.out and "misclassified" in captured.out

@@ -16,18 +16,18 @@ from assistant.retrieval import search
 from assistant.store import Store
 
 
-def test_second_ingest_with_no_change_embeds_nothing(settings):
-    first = ingest(settings, progress=False)
+def test_second_ingest_with_no_change_embeds_nothing(first_ingest, indexed_copy):
+    _, first = first_ingest
     assert first.sync.added == first.documents > 100
-    second = ingest(settings, progress=False)
+    second = ingest(indexed_copy, progress=False)
     assert (second.sync.added, second.sync.deleted, second.sync.relabelled) == (0, 0, 0)
     assert second.sync.unchanged == first.documents
     assert second.store_status["documents"] == first.documents
     assert second.store_status["last_sync"]
 
 
-def test_edited_section_reembeds_only_its_chunk(settings):
-    ingest(settings, progress=False)
+def test_edited_section_reembeds_only_its_chunk(indexed_copy):
+    settings = indexed_copy
     policy = settings.knowledge_dir / "policies" / "courier_behaviour.md"
     text = policy.read_text(encoding="utf-8")
     last_line = text.rstrip().splitlines()[-1]
@@ -36,8 +36,8 @@ def test_edited_section_reembeds_only_its_chunk(settings):
     assert (report.added, report.deleted) == (1, 1)
 
 
-def test_moving_a_reply_relabels_without_embedding(settings):
-    ingest(settings, progress=False)
+def test_moving_a_reply_relabels_without_embedding(indexed_copy):
+    settings = indexed_copy
     replies = sorted((settings.knowledge_dir / "replies").glob("*.yaml"))[0]
     replies.write_text(
         "# a comment line moves every entry down\n" + replies.read_text(encoding="utf-8"), encoding="utf-8"
@@ -47,8 +47,8 @@ def test_moving_a_reply_relabels_without_embedding(settings):
     assert report.relabelled > 0
 
 
-def test_deleted_file_disappears_from_the_index(settings):
-    ingest(settings, progress=False)
+def test_deleted_file_disappears_from_the_index(indexed_copy):
+    settings = indexed_copy
     (settings.knowledge_dir / "policies" / "payment_problems.md").unlink()
     report = ingest(settings, progress=False).sync
     assert report.deleted > 0 and report.added == 0
@@ -57,8 +57,8 @@ def test_deleted_file_disappears_from_the_index(settings):
     assert left["ids"] == []
 
 
-def test_fresh_process_reopens_the_collection_by_its_registered_embedding(settings):
-    ingest(settings, progress=False)
+def test_fresh_process_reopens_the_collection_by_its_registered_embedding(indexed_copy):
+    settings = indexed_copy
     store = open_store(settings)
     code = (
         "import sys, json, chromadb\n"
@@ -80,9 +80,9 @@ def test_fresh_process_reopens_the_collection_by_its_registered_embedding(settin
     assert json.loads(out.stdout)["topic"] == "courier_behaviour"
 
 
-def test_each_embedding_model_gets_its_own_collection(settings, openai_stub):
+def test_each_embedding_model_gets_its_own_collection(indexed_copy, openai_stub):
+    settings = indexed_copy
     e5_store = open_store(settings)
-    ingest(settings, progress=False, store=e5_store)
     openai_settings = dataclasses.replace(
         settings,
         embedding_backend="openai",
@@ -103,6 +103,13 @@ def test_each_embedding_model_gets_its_own_collection(settings, openai_stub):
 
 
 def test_ingest_and_search_through_a_chroma_server(settings, chroma_server, monkeypatch, capsys):
+    """The server path, on a small knowledge folder: what matters here is the client, not scale."""
+    for policy in settings.knowledge_dir.glob("policies/*.md"):
+        if policy.stem not in ("courier_behaviour", "delivery_delay", "payment_problems"):
+            policy.unlink()
+    for replies in settings.knowledge_dir.glob("replies/*"):
+        if replies.stem != "courier_behaviour":
+            replies.unlink()
     host, port = chroma_server
     monkeypatch.setenv("CHROMA_HOST", host)
     monkeypatch.setenv("CHROMA_PORT", str(port))

@@ -87,8 +87,11 @@ _FOR_TROUBLE = re.compile(
     r"inconvenience)|goodwill",
     re.I,
 )
-_OFFERING = re.compile(r"компенсир\w*|выплат\w*|перевед\w*|перечисл\w*|дадим|дарим|начисл\w*|compensat\w*|\bpay\b|paying|"
-                       r"transfer\w*|\bgive\b|giving|offer\w*|credit\w*", re.I)
+_OFFERING = re.compile(
+    r"компенсир\w*|выплат\w*|перевед\w*|перечисл\w*|дадим|дарим|начисл\w*|compensat\w*|\bpay\b|paying|"
+    r"transfer\w*|\bgive\b|giving|offer\w*|credit\w*",
+    re.I,
+)
 # Remedies for a problem, offered where there is none, are presents.
 _REMEDIES_AS_GIFTS = frozenset({"replacement", "reshipping"})
 _PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:%|процент\w*|percent|pct)", re.I)
