@@ -1,0 +1,149 @@
+"""What the comment is: language, sentiment, topic, complainer type, severity, personal data and
+injection attempts. Offline rules first; an LLM may refine them when configured (the offline
+result stays the fallback).
+
+The comment is untrusted data: triage only reads it, and what it finds (injections, personal
+data) travels with the draft so the writer sees it.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import asdict, dataclass, field
+from importlib import resources
+
+import yaml
+
+from .knowledge import Brand
+from .rules.case import COMPLAINT, NEUTRAL, PRAISE, QUESTION, situation_of
+from .rules.contact import personal_data_in
+from .rules.lexicon import load_lexicon
+from .rules.patterns import find_any
+from .rules.text import analyse
+
+SENTIMENT_OF = {COMPLAINT: "negative", PRAISE: "positive", QUESTION: "question", NEUTRAL: "neutral"}
+_PERCENT = re.compile(r"(\d{2,3})\s*(?:%|процент\w*|percent)", re.I)
+_SHOUTING = re.compile(r"[A-ZА-ЯЁ]{4,}")
+_MANY_ORDERS = re.compile(r"(?<![№#\d])\b(\d{1,4})\s*(?:заказ\w*|покуп\w*|orders?|purchases?)", re.I)
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Triage:
+    lang: str
+    sentiment: str  # negative | positive | question | neutral
+    topic: str
+    complainer: str  # meek | aggressive | high_roller | opportunist | chronic | troll | none
+    severity: str  # routine | serious | crisis
+    personal_data: tuple[Finding, ...] = ()
+    injection: tuple[Finding, ...] = ()
+    signals: dict[str, list[str]] = field(default_factory=dict)
+    source: str = "rules"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @property
+    def is_complaint(self) -> bool:
+        return self.sentiment == "negative"
+
+
+@functools.cache
+def _signals() -> dict:
+    text = resources.files("assistant").joinpath("triage_data", "signals.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def _hits(patterns, text) -> list[str]:
+    return [m.quote(text) for m in find_any(tuple(patterns), text, negatable=False, gap=2)]
+
+
+def triage(comment: str, brand: Brand | None = None) -> Triage:
+    text = analyse(comment)
+    signals = _signals()
+    lexicon = load_lexicon(brand)
+    situation = situation_of(text, analyse(""), lexicon)
+    found: dict[str, list[str]] = {}
+
+    topic_scores = {}
+    for topic, patterns in signals["topics"].items():
+        hits = _hits(patterns, text)
+        if hits:
+            topic_scores[topic] = len(hits)
+            found[f"topic:{topic}"] = hits
+    crisis = _hits(signals["crisis"], text)
+    if crisis:
+        found["crisis"] = crisis
+        situation = COMPLAINT  # a safety issue or a threat is never "neutral"
+    if situation == PRAISE and "praise" in topic_scores:
+        topic = "praise"
+    else:
+        topic_scores.pop("praise", None)
+        topic = max(topic_scores, key=topic_scores.get) if topic_scores else ("praise" if situation == PRAISE
+                                                                              else "product_question")
+        if situation == QUESTION and topic in ("wrong_item_or_size", "defective_item"):
+            topic = "product_question"  # "есть ли размер S?" asks about a product, it reports no problem
+
+    complainer = "none"
+    if situation == COMPLAINT or _hits(signals["complainers"]["troll"], text):
+        ranked = []
+        for kind in ("troll", "high_roller", "opportunist", "aggressive", "chronic", "meek"):
+            hits = _hits(signals["complainers"][kind], text)
+            if kind == "aggressive" and (len(_SHOUTING.findall(comment)) >= 2 or "!!!" in comment):
+                hits.append("shouting")
+            if kind == "high_roller" and any(int(m.group(1)) >= 5 for m in _MANY_ORDERS.finditer(comment)):
+                hits.append("many orders")
+            if kind == "opportunist" and _greedy_percent(comment, brand):
+                hits.append("asks for a bigger discount than allowed")
+            if hits:
+                found[f"complainer:{kind}"] = hits
+                ranked.append(kind)
+        troll_only = ranked[:1] == ["troll"] and situation != COMPLAINT
+        complainer = "troll" if troll_only else next((k for k in ranked if k != "troll"), "troll" if ranked else "none")
+        if complainer == "none" and situation == COMPLAINT:
+            complainer = "meek" if not _SHOUTING.search(comment) else "aggressive"
+
+    severity = "crisis" if crisis else (
+        "serious" if situation == COMPLAINT and (complainer in ("aggressive", "high_roller", "chronic")
+                                                 or topic in ("defective_item", "payment_problems", "personal_data",
+                                                              "courier_behaviour")) else "routine")
+
+    personal = tuple(Finding(label, m.group(), m.start(), m.end()) for label, m in personal_data_in(comment))
+    injection = [Finding("instruction", m.quote(text), m.start, m.end)
+                 for m in find_any(tuple(signals["injection"]), text, negatable=False)]
+    injection += [Finding("over-limit demand", m.group(), m.start(), m.end())
+                  for m in _PERCENT.finditer(comment) if _over_limit(int(m.group(1)), brand)]
+    return Triage(
+        lang=text.lang,
+        sentiment=SENTIMENT_OF[situation],
+        topic=topic,
+        complainer=complainer,
+        severity=severity,
+        personal_data=personal,
+        injection=tuple(injection),
+        signals=found,
+    )
+
+
+def _max_percent(brand: Brand | None) -> float:
+    if brand:
+        for c in brand.commitments:
+            if c.kind == "promo_code" and c.max_percent:
+                return c.max_percent
+    return 15
+
+
+def _over_limit(percent: int, brand: Brand | None) -> bool:
+    return percent > _max_percent(brand)
+
+
+def _greedy_percent(comment: str, brand: Brand | None) -> bool:
+    return any(_over_limit(int(m.group(1)), brand) for m in _PERCENT.finditer(comment))
