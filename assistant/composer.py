@@ -1,0 +1,205 @@
+"""The offline drafting mode: real drafts with no LLM, built from the brand's phrases and limits.
+
+Each part of a reply (greeting, apology, remedy, invitation to private messages, closing) comes
+from `prompts/composer/<lang>.yaml`; the remedy for the comment's topic is filled in with the
+limits of `brand.yaml`, so an offline draft promises only what the brand allows. The best past
+reply lends its closing line, so the team's own voice shows through.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .knowledge import Brand
+from .rules.text import analyse
+from .triage import Triage
+
+ANGLES = ("warm", "brief", "team voice")
+_PLACEHOLDER = re.compile(r"\{(\w+)(?::(\w+))?\}")
+
+
+@dataclass(frozen=True)
+class ComposedDraft:
+    text: str
+    angle: str
+    borrowed_from: str | None = None  # the past reply whose line was used
+
+
+@functools.cache
+def load_phrases(prompts_dir: Path, lang: str) -> dict:
+    path = Path(prompts_dir) / "composer" / f"{lang if lang in ('ru', 'en') else 'ru'}.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def brand_limits(brand: Brand | None) -> dict[str, str]:
+    """The numbers a phrase may use, from brand.yaml; a missing commitment leaves its key out."""
+    if brand is None:
+        return {}
+    by_kind = {c.kind: c for c in brand.commitments}
+    values: dict[str, float | None] = {
+        "refund_days": getattr(by_kind.get("refund"), "takes_days", None),
+        "replacement_days": getattr(by_kind.get("replacement"), "takes_days", None),
+        "reshipping_days": getattr(by_kind.get("reshipping"), "takes_days", None),
+        "exchange_days": getattr(by_kind.get("exchange"), "window_days", None),
+        "promo_percent": min(10, by_kind["promo_code"].max_percent) if getattr(by_kind.get("promo_code"), "max_percent", None) else None,
+        "callback_hours": getattr(by_kind.get("callback"), "takes_hours", None),
+        "dm_hours": getattr(by_kind.get("dm_answer"), "takes_hours", None),
+        "points": min(300, by_kind["points"].max_amount) if getattr(by_kind.get("points"), "max_amount", None) else None,
+    }
+    if "free_delivery" not in by_kind:
+        values["free_delivery"] = None
+    return {k: f"{v:g}" for k, v in values.items() if v is not None}
+
+
+def subject_of(comment: str, lang: str, phrases: dict) -> str | None:
+    """The item the customer wrote about ("свитер", "coat"), as a dictionary word."""
+    items = set(phrases.get("items", ()))
+    for token in analyse(comment).tokens:
+        found = items & token.lemmas
+        if found:
+            return sorted(found, key=len)[0] if lang == "en" else next(iter(found))
+    return None
+
+
+def _inflect(word: str, case: str | None, lang: str) -> str:
+    if lang != "ru" or not case:
+        return word
+    from .rules.text import _morph
+
+    for parse in _morph().parse(word):
+        if parse.normal_form == word and "NOUN" in parse.tag:
+            inflected = parse.inflect({case})
+            if inflected:
+                return inflected.word
+    return word
+
+
+def fill(template: str, values: dict[str, str], lang: str) -> str | None:
+    """The phrase with its placeholders filled, or None when a value is unknown."""
+    missing = False
+
+    def replace(match: re.Match) -> str:
+        nonlocal missing
+        key, case = match.group(1), match.group(2)
+        if key not in values:
+            missing = True
+            return ""
+        return _inflect(values[key], case, lang) if key == "subject" else values[key]
+
+    text = _PLACEHOLDER.sub(replace, template)
+    return None if missing else text
+
+
+def _pick(options, index: int, values: dict, lang: str) -> str | None:
+    """The first usable phrase, starting from `index`, so variants differ when they can."""
+    options = list(options or ())
+    for offset in range(len(options)):
+        text = fill(options[(index + offset) % len(options)], values, lang)
+        if text is not None:
+            return text
+    return None
+
+
+def compose(
+    comment: str,
+    triage: Triage,
+    brand: Brand | None,
+    channel: str | None,
+    name: str | None,
+    prompts_dir: Path,
+    n: int = 3,
+    past_replies: list[dict] | None = None,
+) -> list[ComposedDraft]:
+    lang = triage.lang
+    phrases = load_phrases(Path(prompts_dir), lang)
+    values = brand_limits(brand)
+    topic = triage.topic
+    subject = subject_of(comment, lang, phrases)
+    fallback = phrases["subject_fallback"]
+    values["subject"] = subject or fallback.get(topic, fallback["default"])
+    if name:
+        values["name"] = name.strip()
+    channel_info = brand.channels.get(channel) if brand and channel else None
+    values["dm"] = (channel_info.dm.get(lang) if channel_info else None) or ("личные сообщения" if lang == "ru" else "DM")
+    sign_off = brand.sign_off.get(lang, "") if brand else ""
+    borrowed = _borrowable_closing(past_replies or [], lang)
+
+    drafts = []
+    for index in range(max(1, n)):
+        angle = ANGLES[index % len(ANGLES)]
+        parts = _parts(triage, phrases, values, lang, channel, index, angle)
+        used = None
+        if angle == "team voice" and borrowed:
+            parts = [p for p in parts if p not in _closings(phrases)] + [borrowed[0]]
+            used = borrowed[1]
+        if sign_off and angle != "brief":
+            parts.append(f"\n{sign_off}")
+        text = polish(" ".join(p for p in parts if p).replace(" \n", "\n\n"), lang)
+        if any(d.text == text for d in drafts):  # nothing new to borrow: vary the wording instead
+            shifted = _parts(triage, phrases, values, lang, channel, index + 1, "warm")
+            text = polish(" ".join(p for p in shifted if p) + (f"\n\n{sign_off}" if sign_off else ""), lang)
+        drafts.append(ComposedDraft(text, angle, used))
+    return drafts
+
+
+def polish(text: str, lang: str) -> str:
+    """Small grammar after filling numbers in: "в течение часа", "со свитером", "within an hour"."""
+    if lang == "ru":
+        text = text.replace("в течение 1 часа", "в течение часа")
+        text = re.sub(r"\b([Сс]) (?=[сзшжщ][бвгджзклмнпрстфхцчшщ])", r"\1о ", text)
+    else:
+        text = text.replace("within 1 hour", "within an hour")
+    return text
+
+
+def _closings(phrases: dict) -> set[str]:
+    return {c for group in phrases["closing"].values() for c in group}
+
+
+def _parts(triage: Triage, phrases: dict, values: dict, lang: str, channel: str | None, index: int,
+           angle: str) -> list[str]:
+    greeting = _pick(phrases["greeting"]["with_name" if "name" in values else "without_name"], index, values, lang)
+    parts = [greeting]
+    if triage.sentiment == "positive":
+        has_subject = values["subject"] not in phrases["subject_fallback"].values()
+        parts.append(_pick(phrases["praise"] if has_subject else phrases["praise_without_subject"], index, values, lang))
+        if angle != "brief":
+            parts.append(_pick(phrases["praise_question"], index, values, lang))
+            parts.append(_pick(phrases["closing"]["praise"], index, values, lang))
+        return parts
+    if triage.sentiment != "negative":
+        parts.append(_pick(phrases["question"], index, values, lang))
+        return parts
+    if triage.personal_data:
+        parts.append(phrases["personal_data_hidden"])
+    remedies = phrases["remedy"].get(triage.topic) or phrases["remedy"]["default"]
+    parts.append(_pick(phrases["empathy"].get(triage.topic) or phrases["empathy"]["default"], index, values, lang))
+    parts.append(_pick(remedies, index, values, lang) or _pick(phrases["remedy"]["default"], 0, values, lang))
+    invitation = phrases["dm_invitation"]["email" if channel == "email" else "default"]
+    parts.append(fill(invitation, values, lang))
+    if angle != "brief":
+        parts.append(_pick(phrases["closing"]["complaint"], index, values, lang))
+    return parts
+
+
+_SPECIFIC = re.compile(r"\d|[«»\"]")
+
+
+def _borrowable_closing(past_replies: list[dict], lang: str) -> tuple[str, str] | None:
+    """The last line of the best past reply, when it is general enough to fit another comment."""
+    for reply in past_replies:
+        if reply.get("lang") != lang:
+            continue
+        sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", reply["text"].strip()) if s.strip()]
+        for sentence in reversed(sentences[1:]):
+            if "\n" in sentence or _SPECIFIC.search(sentence) or len(sentence) > 140:
+                continue
+            if reply.get("customer_name") and reply["customer_name"] in sentence:
+                continue
+            return sentence, reply["id"]
+    return None
