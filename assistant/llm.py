@@ -6,6 +6,9 @@ from dataclasses import dataclass
 
 from .settings import Settings
 
+# US dollars per million tokens (input, output); a model not listed costs 0 (a local server).
+PRICES = {"gpt-4o-mini": (0.15, 0.60), "gpt-4o": (2.50, 10.00), "gpt-4.1-mini": (0.40, 1.60), "gpt-4.1": (2.00, 8.00)}
+
 
 class LLMError(RuntimeError):
     """The model could not answer; the message says what happened and what to do."""
@@ -21,6 +24,11 @@ class Completion:
     input_tokens: int = 0
     output_tokens: int = 0
     model: str = ""
+
+    @property
+    def cost_usd(self) -> float:
+        price_in, price_out = PRICES.get(self.model, (0.0, 0.0))
+        return (self.input_tokens * price_in + self.output_tokens * price_out) / 1_000_000
 
 
 def make_chat_model(settings: Settings, temperature: float = 0.0):
@@ -41,26 +49,39 @@ def make_chat_model(settings: Settings, temperature: float = 0.0):
     )
 
 
-def complete(settings: Settings, system: str, user: str, model=None) -> Completion:
-    """One answer from the model, or LLMError with a message a writer can act on."""
+def complete(settings: Settings, system: str, user: str, model=None, on_token=None) -> Completion:
+    """One answer from the model (streamed to `on_token` when given), or LLMError with a message
+    a writer can act on. The client retries rate limits and server errors with backoff
+    (ASSISTANT_LLM_MAX_RETRIES)."""
     import openai
 
     chat = model or make_chat_model(settings)
+    messages = [("system", system), ("human", user)]
     try:
-        message = chat.invoke([("system", system), ("human", user)])
+        if on_token is None:
+            message = chat.invoke(messages)
+            text, usage = str(message.content), getattr(message, "usage_metadata", None) or {}
+        else:
+            pieces, usage = [], {}
+            for chunk in chat.stream(messages, stream_usage=True):
+                if chunk.content:
+                    pieces.append(str(chunk.content))
+                    on_token(str(chunk.content))
+                usage = getattr(chunk, "usage_metadata", None) or usage
+            text = "".join(pieces)
     except openai.APITimeoutError as error:
         raise LLMError(
             f"the model did not answer within {settings.llm_timeout_s:g}s; try again or raise ASSISTANT_LLM_TIMEOUT"
         ) from error
     except openai.APIConnectionError as error:
-        raise LLMError(
-            f"cannot reach the model server at {settings.openai_base_url or 'api.openai.com'}: {error}"
-        ) from error
+        where = settings.openai_base_url or "the OpenAI API"
+        raise LLMError(f"cannot reach the model server at {where}: {error}") from error
     except openai.APIStatusError as error:
-        raise LLMError(f"the model server answered {error.status_code}: {error.message}") from error
-    usage = getattr(message, "usage_metadata", None) or {}
+        raise LLMError(
+            f"the model server answered {error.status_code} (after {settings.llm_max_retries} retries): {error.message}"
+        ) from error
     return Completion(
-        text=str(message.content),
+        text=text.strip(),
         input_tokens=int(usage.get("input_tokens", 0)),
         output_tokens=int(usage.get("output_tokens", 0)),
         model=settings.llm_model,

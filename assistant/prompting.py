@@ -55,3 +55,30 @@ def quote_data(label: str, text: str | None) -> str:
         return f"<{label}>(none)</{label}>"
     safe = re.sub(rf"</?\s*{label}\s*>", "[tag removed]", text, flags=re.I)
     return f"<{label}>\n{safe}\n</{label}>"
+
+
+@dataclass(frozen=True)
+class Budget:
+    limit: int
+    used: int
+    dropped: tuple[str, ...]  # ids of the passages left out, least relevant first
+
+    def to_dict(self) -> dict:
+        return {"limit": self.limit, "used": self.used, "dropped": list(self.dropped)}
+
+
+def fit_to_budget(items: list, text_of, id_of, score_of, limit: int) -> tuple[list, Budget]:
+    """Keep the most relevant items whose text fits `limit` tokens; report what was dropped."""
+    from .tokens import count_tokens
+
+    ranked = sorted(items, key=score_of, reverse=True)
+    kept, used, dropped = [], 0, []
+    for item in ranked:
+        cost = count_tokens(text_of(item))
+        if used + cost <= limit:
+            kept.append(item)
+            used += cost
+        else:
+            dropped.append(id_of(item))
+    kept.sort(key=items.index)
+    return kept, Budget(limit, used, tuple(dropped))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from .store import Hit, Store
 
 KINDS = ("policy", "reply")
@@ -45,3 +47,95 @@ def search_by_kind(
     """The best policies and the best past replies, apart: a writer reads what is allowed first,
     then how the team has said it before, and neither crowds the other out."""
     return {kind: search(store, text, kind=kind, channel=channel, lang=lang, k=k) for kind in KINDS}
+
+
+@dataclass(frozen=True)
+class Source:
+    """A passage a draft was grounded in, as the writer sees it under the draft."""
+
+    kind: str  # policy | reply
+    id: str
+    source: str  # file inside knowledge/
+    line: int
+    title: str
+    text: str
+    score: float
+    metadata: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "metadata"}
+
+
+def mmr(hits: list[Hit], k: int, diversity: float = 0.3) -> list[Hit]:
+    """Maximal marginal relevance: relevant passages that do not repeat each other."""
+    chosen: list[Hit] = []
+    pool = [h for h in hits if h.vector is not None] or hits
+    while pool and len(chosen) < k:
+        def value(hit: Hit) -> float:
+            if not chosen or hit.vector is None:
+                return hit.score
+            closest = max(_cosine(hit.vector, c.vector) for c in chosen if c.vector is not None)
+            return (1 - diversity) * hit.score - diversity * closest
+
+        best = max(pool, key=value)
+        chosen.append(best)
+        pool.remove(best)
+    return chosen
+
+
+def _cosine(a: list[float], b: list[float]) -> float:
+    return sum(x * y for x, y in zip(a, b, strict=True))  # the stored vectors are unit length
+
+
+def retrieve_context(
+    store: Store, comment: str, topic: str | None, channel: str | None, lang: str | None,
+    k_policies: int = 4, k_replies: int = 3, topic_boost: float = 0.05,
+) -> list[Source]:
+    """Policy passages (the triaged topic first) and past replies for this channel and language."""
+    if store.count() == 0:
+        return []
+    vector = store.embedder.embed_query(comment)
+    policies = store.query_vector(vector, k_policies * 3, where_filter("policy", channel, None), with_vectors=True)
+    policies = [_boosted(h, topic, topic_boost) for h in policies]
+    replies = store.query_vector(vector, k_replies * 4, where_filter("reply", channel, lang), with_vectors=True)
+    if not replies and channel:  # no past reply on this channel: any channel will do
+        replies = store.query_vector(vector, k_replies * 4, where_filter("reply", None, lang), with_vectors=True)
+    replies = _one_per_reply([_boosted(h, topic, topic_boost) for h in replies])
+    chosen = mmr(sorted(policies, key=lambda h: -h.score), k_policies) + mmr(replies, k_replies)
+    return [_with_reply_pair(store, _source(h)) for h in chosen]
+
+
+def _with_reply_pair(store: Store, source: Source) -> Source:
+    """A past reply is shown whole: the customer's comment and the team's answer."""
+    if source.kind != "reply":
+        return source
+    got = store.collection.get(where={"reply_id": source.id}, include=["documents", "metadatas"])
+    texts = {meta.get("field"): doc for doc, meta in zip(got["documents"], got["metadatas"], strict=True)}
+    meta = {**source.metadata, "comment": texts.get("comment", "")}
+    return Source(source.kind, source.id, source.source, source.line, source.title, texts.get("reply", source.text),
+                  source.score, meta)
+
+
+def _boosted(hit: Hit, topic: str | None, boost: float) -> Hit:
+    if topic and hit.metadata.get("topic") == topic:
+        return Hit(hit.id, hit.text, hit.score + boost, hit.metadata, hit.vector)
+    return hit
+
+
+def _one_per_reply(hits: list[Hit]) -> list[Hit]:
+    best: dict[str, Hit] = {}
+    for hit in hits:
+        key = hit.metadata.get("reply_id", hit.id)
+        if key not in best or hit.score > best[key].score:
+            best[key] = hit
+    return sorted(best.values(), key=lambda h: -h.score)
+
+
+def _source(hit: Hit) -> Source:
+    meta = hit.metadata
+    if meta.get("kind") == "policy":
+        title = meta.get("title", "") + (f" › {meta['heading']}" if meta.get("heading") else "")
+        return Source("policy", hit.id, meta.get("source", ""), int(meta.get("line", 0)), title, hit.text,
+                      round(hit.score, 4), dict(meta))
+    return Source("reply", str(meta.get("reply_id", hit.id)), meta.get("source", ""), int(meta.get("line", 0)),
+                  f"past reply {meta.get('reply_id')}", hit.text, round(hit.score, 4), dict(meta))

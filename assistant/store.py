@@ -37,6 +37,7 @@ class Hit:
     text: str
     score: float  # cosine similarity, 1.0 = same direction
     metadata: dict
+    vector: list[float] | None = None
 
 
 @dataclass(frozen=True)
@@ -154,17 +155,19 @@ class Store:
         vector = self.embedder.embed_query(text)
         return self.query_vector(vector, k, where)
 
-    def query_vector(self, vector: Sequence[float], k: int = 5, where: dict | None = None) -> list[Hit]:
+    def query_vector(
+        self, vector: Sequence[float], k: int = 5, where: dict | None = None, with_vectors: bool = False
+    ) -> list[Hit]:
+        include = ["documents", "metadatas", "distances"] + (["embeddings"] if with_vectors else [])
         result = self.collection.query(
-            query_embeddings=[list(vector)],
-            n_results=max(1, k),
-            where=where or None,
-            include=["documents", "metadatas", "distances"],
+            query_embeddings=[list(vector)], n_results=max(1, k), where=where or None, include=include
         )
+        vectors = result["embeddings"][0] if with_vectors else [None] * len(result["ids"][0])
         return [
-            Hit(doc_id, text or "", 1.0 - distance, meta or {})
-            for doc_id, text, meta, distance in zip(
-                result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0], strict=True
+            Hit(doc_id, text or "", 1.0 - distance, meta or {}, None if vec is None else list(vec))
+            for doc_id, text, meta, distance, vec in zip(
+                result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0], vectors,
+                strict=True,
             )
         ]
 

@@ -29,7 +29,7 @@ def test_jsonl_output_honours_the_contract(tmp_path, capsys):
         assert set(line["evidence"]) == set(line["messages"]) == set(RULE_IDS)
     assert lines[0]["passed"] is True
     assert lines[1]["passed"] is False and lines[1]["verdicts"]["no_blame"] == "fail"
-    assert lines[1]["evidence"]["no_blame"][0]["text"] == "Вы сами"
+    assert lines[1]["evidence"]["no_blame"][0]["text"].startswith("Вы сами")
     assert lines[1]["verdicts"]["channel_length"] == "n/a"
 
 
