@@ -46,10 +46,14 @@ def brand_limits(brand: Brand | None) -> dict[str, str]:
         "replacement_days": getattr(by_kind.get("replacement"), "takes_days", None),
         "reshipping_days": getattr(by_kind.get("reshipping"), "takes_days", None),
         "exchange_days": getattr(by_kind.get("exchange"), "window_days", None),
-        "promo_percent": min(10, by_kind["promo_code"].max_percent) if getattr(by_kind.get("promo_code"), "max_percent", None) else None,
+        "promo_percent": min(10, by_kind["promo_code"].max_percent)
+        if getattr(by_kind.get("promo_code"), "max_percent", None)
+        else None,
         "callback_hours": getattr(by_kind.get("callback"), "takes_hours", None),
         "dm_hours": getattr(by_kind.get("dm_answer"), "takes_hours", None),
-        "points": min(300, by_kind["points"].max_amount) if getattr(by_kind.get("points"), "max_amount", None) else None,
+        "points": min(300, by_kind["points"].max_amount)
+        if getattr(by_kind.get("points"), "max_amount", None)
+        else None,
     }
     if "free_delivery" not in by_kind:
         values["free_delivery"] = None
@@ -57,12 +61,18 @@ def brand_limits(brand: Brand | None) -> dict[str, str]:
 
 
 def subject_of(comment: str, lang: str, phrases: dict) -> str | None:
-    """The item the customer wrote about ("свитер", "coat"), as a dictionary word."""
+    """What the customer wrote about, as a dictionary word: the item ("свитер", "coat") if named,
+    else the first word of the shop's vocabulary ("размер", "доставка")."""
+    tokens = analyse(comment).tokens
     items = set(phrases.get("items", ()))
-    for token in analyse(comment).tokens:
+    for token in tokens:
         found = items & token.lemmas
         if found:
             return sorted(found, key=len)[0] if lang == "en" else next(iter(found))
+    for token in tokens:
+        for word in phrases.get("topic_words", ()):
+            if word in token.lemmas:
+                return word
     return None
 
 
@@ -125,9 +135,11 @@ def compose(
     if name:
         values["name"] = name.strip()
     channel_info = brand.channels.get(channel) if brand and channel else None
-    values["dm"] = (channel_info.dm.get(lang) if channel_info else None) or ("личные сообщения" if lang == "ru" else "DM")
+    values["dm"] = (channel_info.dm.get(lang) if channel_info else None) or (
+        "личные сообщения" if lang == "ru" else "DM"
+    )
     sign_off = brand.sign_off.get(lang, "") if brand else ""
-    borrowed = _borrowable_closing(past_replies or [], lang)
+    borrowed = _borrowable_closing(past_replies or [], lang, sign_off)
 
     drafts = []
     for index in range(max(1, n)):
@@ -161,13 +173,16 @@ def _closings(phrases: dict) -> set[str]:
     return {c for group in phrases["closing"].values() for c in group}
 
 
-def _parts(triage: Triage, phrases: dict, values: dict, lang: str, channel: str | None, index: int,
-           angle: str) -> list[str]:
+def _parts(
+    triage: Triage, phrases: dict, values: dict, lang: str, channel: str | None, index: int, angle: str
+) -> list[str]:
     greeting = _pick(phrases["greeting"]["with_name" if "name" in values else "without_name"], index, values, lang)
     parts = [greeting]
     if triage.sentiment == "positive":
         has_subject = values["subject"] not in phrases["subject_fallback"].values()
-        parts.append(_pick(phrases["praise"] if has_subject else phrases["praise_without_subject"], index, values, lang))
+        parts.append(
+            _pick(phrases["praise"] if has_subject else phrases["praise_without_subject"], index, values, lang)
+        )
         if angle != "brief":
             parts.append(_pick(phrases["praise_question"], index, values, lang))
             parts.append(_pick(phrases["closing"]["praise"], index, values, lang))
@@ -190,8 +205,12 @@ def _parts(triage: Triage, phrases: dict, values: dict, lang: str, channel: str 
 _SPECIFIC = re.compile(r"\d|[«»\"]")
 
 
-def _borrowable_closing(past_replies: list[dict], lang: str) -> tuple[str, str] | None:
-    """The last line of the best past reply, when it is general enough to fit another comment."""
+def _borrowable_closing(past_replies: list[dict], lang: str, sign_off: str) -> tuple[str, str] | None:
+    """The last line of the best past reply, when it is general enough to fit another comment:
+    no numbers, names or quotes, and none of the shop's subject words (sizes, payment, couriers)."""
+    from .rules.lexicon import load_lexicon
+
+    subject_words = load_lexicon().synonym_groups
     for reply in past_replies:
         if reply.get("lang") != lang:
             continue
@@ -199,7 +218,11 @@ def _borrowable_closing(past_replies: list[dict], lang: str) -> tuple[str, str] 
         for sentence in reversed(sentences[1:]):
             if "\n" in sentence or _SPECIFIC.search(sentence) or len(sentence) > 140:
                 continue
-            if reply.get("customer_name") and reply["customer_name"] in sentence:
+            if (sign_off and sign_off in sentence) or (
+                reply.get("customer_name") and reply["customer_name"] in sentence
+            ):
+                continue
+            if any(lemma in subject_words for t in analyse(sentence).tokens for lemma in t.lemmas):
                 continue
             return sentence, reply["id"]
     return None

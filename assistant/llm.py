@@ -80,6 +80,8 @@ def complete(settings: Settings, system: str, user: str, model=None, on_token=No
         raise LLMError(
             f"the model server answered {error.status_code} (after {settings.llm_max_retries} retries): {error.message}"
         ) from error
+    except (ValueError, KeyError, TypeError) as error:  # an answer the client could not read
+        raise LLMError(f"the model server sent an answer that could not be read: {error}") from error
     return Completion(
         text=text.strip(),
         input_tokens=int(usage.get("input_tokens", 0)),

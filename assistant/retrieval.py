@@ -71,6 +71,7 @@ def mmr(hits: list[Hit], k: int, diversity: float = 0.3) -> list[Hit]:
     chosen: list[Hit] = []
     pool = [h for h in hits if h.vector is not None] or hits
     while pool and len(chosen) < k:
+
         def value(hit: Hit) -> float:
             if not chosen or hit.vector is None:
                 return hit.score
@@ -88,8 +89,14 @@ def _cosine(a: list[float], b: list[float]) -> float:
 
 
 def retrieve_context(
-    store: Store, comment: str, topic: str | None, channel: str | None, lang: str | None,
-    k_policies: int = 4, k_replies: int = 3, topic_boost: float = 0.05,
+    store: Store,
+    comment: str,
+    topic: str | None,
+    channel: str | None,
+    lang: str | None,
+    k_policies: int = 4,
+    k_replies: int = 3,
+    topic_boost: float = 0.05,
 ) -> list[Source]:
     """Policy passages (the triaged topic first) and past replies for this channel and language."""
     if store.count() == 0:
@@ -112,8 +119,16 @@ def _with_reply_pair(store: Store, source: Source) -> Source:
     got = store.collection.get(where={"reply_id": source.id}, include=["documents", "metadatas"])
     texts = {meta.get("field"): doc for doc, meta in zip(got["documents"], got["metadatas"], strict=True)}
     meta = {**source.metadata, "comment": texts.get("comment", "")}
-    return Source(source.kind, source.id, source.source, source.line, source.title, texts.get("reply", source.text),
-                  source.score, meta)
+    return Source(
+        source.kind,
+        source.id,
+        source.source,
+        source.line,
+        source.title,
+        texts.get("reply", source.text),
+        source.score,
+        meta,
+    )
 
 
 def _boosted(hit: Hit, topic: str | None, boost: float) -> Hit:
@@ -135,7 +150,23 @@ def _source(hit: Hit) -> Source:
     meta = hit.metadata
     if meta.get("kind") == "policy":
         title = meta.get("title", "") + (f" › {meta['heading']}" if meta.get("heading") else "")
-        return Source("policy", hit.id, meta.get("source", ""), int(meta.get("line", 0)), title, hit.text,
-                      round(hit.score, 4), dict(meta))
-    return Source("reply", str(meta.get("reply_id", hit.id)), meta.get("source", ""), int(meta.get("line", 0)),
-                  f"past reply {meta.get('reply_id')}", hit.text, round(hit.score, 4), dict(meta))
+        return Source(
+            "policy",
+            hit.id,
+            meta.get("source", ""),
+            int(meta.get("line", 0)),
+            title,
+            hit.text,
+            round(hit.score, 4),
+            dict(meta),
+        )
+    return Source(
+        "reply",
+        str(meta.get("reply_id", hit.id)),
+        meta.get("source", ""),
+        int(meta.get("line", 0)),
+        f"past reply {meta.get('reply_id')}",
+        hit.text,
+        round(hit.score, 4),
+        dict(meta),
+    )

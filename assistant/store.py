@@ -166,7 +166,11 @@ class Store:
         return [
             Hit(doc_id, text or "", 1.0 - distance, meta or {}, None if vec is None else list(vec))
             for doc_id, text, meta, distance, vec in zip(
-                result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0], vectors,
+                result["ids"][0],
+                result["documents"][0],
+                result["metadatas"][0],
+                result["distances"][0],
+                vectors,
                 strict=True,
             )
         ]

@@ -87,8 +87,11 @@ def triage(comment: str, brand: Brand | None = None) -> Triage:
         topic = "praise"
     else:
         topic_scores.pop("praise", None)
-        topic = max(topic_scores, key=topic_scores.get) if topic_scores else ("praise" if situation == PRAISE
-                                                                              else "product_question")
+        topic = (
+            max(topic_scores, key=topic_scores.get)
+            if topic_scores
+            else ("praise" if situation == PRAISE else "product_question")
+        )
         if situation == QUESTION and topic in ("wrong_item_or_size", "defective_item"):
             topic = "product_question"  # "есть ли размер S?" asks about a product, it reports no problem
 
@@ -111,16 +114,30 @@ def triage(comment: str, brand: Brand | None = None) -> Triage:
         if complainer == "none" and situation == COMPLAINT:
             complainer = "meek" if not _SHOUTING.search(comment) else "aggressive"
 
-    severity = "crisis" if crisis else (
-        "serious" if situation == COMPLAINT and (complainer in ("aggressive", "high_roller", "chronic")
-                                                 or topic in ("defective_item", "payment_problems", "personal_data",
-                                                              "courier_behaviour")) else "routine")
+    severity = (
+        "crisis"
+        if crisis
+        else (
+            "serious"
+            if situation == COMPLAINT
+            and (
+                complainer in ("aggressive", "high_roller", "chronic")
+                or topic in ("defective_item", "payment_problems", "personal_data", "courier_behaviour")
+            )
+            else "routine"
+        )
+    )
 
     personal = tuple(Finding(label, m.group(), m.start(), m.end()) for label, m in personal_data_in(comment))
-    injection = [Finding("instruction", m.quote(text), m.start, m.end)
-                 for m in find_any(tuple(signals["injection"]), text, negatable=False)]
-    injection += [Finding("over-limit demand", m.group(), m.start(), m.end())
-                  for m in _PERCENT.finditer(comment) if _over_limit(int(m.group(1)), brand)]
+    injection = [
+        Finding("instruction", m.quote(text), m.start, m.end)
+        for m in find_any(tuple(signals["injection"]), text, negatable=False)
+    ]
+    injection += [
+        Finding("over-limit demand", m.group(), m.start(), m.end())
+        for m in _PERCENT.finditer(comment)
+        if _over_limit(int(m.group(1)), brand)
+    ]
     return Triage(
         lang=text.lang,
         sentiment=SENTIMENT_OF[situation],

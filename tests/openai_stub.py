@@ -81,6 +81,9 @@ def start_stub() -> StubServer:
                 self._json({"error": {"message": "stubbed failure", "type": "server_error"}}, status=answer["status"])
                 return
             content = answer.get("content", "")
+            if body.get("stream"):
+                self._stream(body, content)
+                return
             self._json(
                 {
                     "id": "chatcmpl-stub",
@@ -93,6 +96,33 @@ def start_stub() -> StubServer:
                     "usage": {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120},
                 }
             )
+
+        def _stream(self, body: dict, content: str) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.end_headers()
+            base = {
+                "id": "chatcmpl-stub",
+                "object": "chat.completion.chunk",
+                "created": 0,
+                "model": body.get("model", "stub"),
+            }
+            words = content.split(" ")
+            for i, word in enumerate(words):
+                piece = word if i == 0 else " " + word
+                chunk = {**base, "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]}
+                self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+            done = {**base, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
+            self.wfile.write(f"data: {json.dumps(done)}\n\n".encode())
+            if (body.get("stream_options") or {}).get("include_usage"):
+                usage = {
+                    **base,
+                    "choices": [],
+                    "usage": {"prompt_tokens": 100, "completion_tokens": len(words), "total_tokens": 100 + len(words)},
+                }
+                self.wfile.write(f"data: {json.dumps(usage)}\n\n".encode())
+            self.wfile.write(b"data: [DONE]\n\n")
+            self.wfile.flush()
 
         def _json(self, payload: dict, status: int = 200) -> None:
             raw = json.dumps(payload).encode()
