@@ -8,6 +8,7 @@ them up costs retrieval quality silently; keep the two entry points distinct.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import threading
 from collections.abc import Sequence
 from importlib import metadata
@@ -46,8 +47,12 @@ class E5Embedder:
             return self._model.passage(list(texts)).reshape(len(texts), -1).tolist()
 
     def embed_query(self, text: str) -> list[float]:
+        return list(self._cached_query(text))
+
+    @functools.lru_cache(maxsize=1024)  # noqa: B019 - one embedder per process; a redraft asks again
+    def _cached_query(self, text: str) -> tuple[float, ...]:
         with self._lock:
-            return self._model.query(text).tolist()
+            return tuple(self._model.query(text).tolist())
 
     def count_tokens(self, text: str) -> int:
         with self._lock:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from .settings import Settings
@@ -32,19 +33,34 @@ class Completion:
 
 
 def make_chat_model(settings: Settings, temperature: float = 0.0):
+    """One client per configuration: building it costs more than the pipeline's own work."""
     if not settings.llm_configured:
         raise LLMNotConfigured(
             "no LLM is configured: set OPENAI_API_KEY, or OPENAI_BASE_URL for an OpenAI-compatible server "
             "(e.g. http://127.0.0.1:11434/v1 for Ollama)"
         )
+    return _chat_model(
+        settings.llm_model,
+        settings.openai_api_key,
+        settings.openai_base_url,
+        settings.llm_timeout_s,
+        settings.llm_max_retries,
+        temperature,
+    )
+
+
+@functools.lru_cache(maxsize=16)
+def _chat_model(
+    model: str, api_key: str | None, base_url: str | None, timeout: float, max_retries: int, temperature: float
+):
     from langchain_openai import ChatOpenAI
 
     return ChatOpenAI(
-        model=settings.llm_model,
-        api_key=settings.openai_api_key or "not-needed",  # local servers accept any key
-        base_url=settings.openai_base_url,
-        timeout=settings.llm_timeout_s,
-        max_retries=settings.llm_max_retries,
+        model=model,
+        api_key=api_key or "not-needed",  # local servers accept any key
+        base_url=base_url,
+        timeout=timeout,
+        max_retries=max_retries,
         temperature=temperature,
     )
 

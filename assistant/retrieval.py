@@ -68,24 +68,25 @@ class Source:
 
 def mmr(hits: list[Hit], k: int, diversity: float = 0.3) -> list[Hit]:
     """Maximal marginal relevance: relevant passages that do not repeat each other."""
-    chosen: list[Hit] = []
-    pool = [h for h in hits if h.vector is not None] or hits
-    while pool and len(chosen) < k:
+    import numpy as np
 
-        def value(hit: Hit) -> float:
-            if not chosen or hit.vector is None:
-                return hit.score
-            closest = max(_cosine(hit.vector, c.vector) for c in chosen if c.vector is not None)
-            return (1 - diversity) * hit.score - diversity * closest
-
-        best = max(pool, key=value)
+    if len(hits) <= 1 or any(h.vector is None for h in hits):
+        return hits[:k]
+    vectors = np.asarray([h.vector for h in hits], dtype=np.float32)
+    similarity = vectors @ vectors.T  # the stored vectors are unit length: dot product = cosine
+    scores = np.asarray([h.score for h in hits])
+    chosen: list[int] = []
+    remaining = list(range(len(hits)))
+    while remaining and len(chosen) < k:
+        if chosen:
+            closest = similarity[np.ix_(remaining, chosen)].max(axis=1)
+            values = (1 - diversity) * scores[remaining] - diversity * closest
+        else:
+            values = scores[remaining]
+        best = remaining[int(np.argmax(values))]
         chosen.append(best)
-        pool.remove(best)
-    return chosen
-
-
-def _cosine(a: list[float], b: list[float]) -> float:
-    return sum(x * y for x, y in zip(a, b, strict=True))  # the stored vectors are unit length
+        remaining.remove(best)
+    return [hits[i] for i in chosen]
 
 
 def retrieve_context(
@@ -109,26 +110,25 @@ def retrieve_context(
         replies = store.query_vector(vector, k_replies * 4, where_filter("reply", None, lang), with_vectors=True)
     replies = _one_per_reply([_boosted(h, topic, topic_boost) for h in replies])
     chosen = mmr(sorted(policies, key=lambda h: -h.score), k_policies) + mmr(replies, k_replies)
-    return [_with_reply_pair(store, _source(h)) for h in chosen]
+    return _with_reply_pairs(store, [_source(h) for h in chosen])
 
 
-def _with_reply_pair(store: Store, source: Source) -> Source:
-    """A past reply is shown whole: the customer's comment and the team's answer."""
-    if source.kind != "reply":
-        return source
-    got = store.collection.get(where={"reply_id": source.id}, include=["documents", "metadatas"])
-    texts = {meta.get("field"): doc for doc, meta in zip(got["documents"], got["metadatas"], strict=True)}
-    meta = {**source.metadata, "comment": texts.get("comment", "")}
-    return Source(
-        source.kind,
-        source.id,
-        source.source,
-        source.line,
-        source.title,
-        texts.get("reply", source.text),
-        source.score,
-        meta,
-    )
+def _with_reply_pairs(store: Store, sources: list[Source]) -> list[Source]:
+    """A past reply is shown whole: the customer's comment and the team's answer (one lookup)."""
+    ids = [s.id for s in sources if s.kind == "reply"]
+    if not ids:
+        return sources
+    got = store.collection.get(where={"reply_id": {"$in": ids}}, include=["documents", "metadatas"])
+    texts: dict[tuple[str, str], str] = {}
+    for doc, meta in zip(got["documents"], got["metadatas"], strict=True):
+        texts[(str(meta.get("reply_id")), str(meta.get("field")))] = doc
+    result = []
+    for s in sources:
+        if s.kind == "reply":
+            meta = {**s.metadata, "comment": texts.get((s.id, "comment"), "")}
+            s = Source(s.kind, s.id, s.source, s.line, s.title, texts.get((s.id, "reply"), s.text), s.score, meta)
+        result.append(s)
+    return result
 
 
 def _boosted(hit: Hit, topic: str | None, boost: float) -> Hit:
