@@ -70,7 +70,7 @@ def situation_of(comment: Text | None, reply: Text, lexicon: Lexicon) -> str:
     drawbacks = [d.strip() for d in _DRAWBACKS.findall(comment.raw)]
     if any(d and not _NO_DRAWBACKS.match(d) for d in drawbacks):
         return COMPLAINT
-    if find_any(lexicon.complaint, comment, negatable=False):
+    if find_any(lexicon.complaint, comment):  # "не села после стирки" praises, it does not complain
         return COMPLAINT
     if find_any(lexicon.praise, comment, negatable=False):
         return PRAISE

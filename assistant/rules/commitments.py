@@ -12,6 +12,14 @@ from .verdicts import FAIL, NA, PASS, Evidence, Verdict, quote
 
 # Kinds that promise only when they come with a time frame ("ответим" alone promises nothing).
 NEEDS_TIME_FRAME = frozenset({"dm_answer"})
+# Kinds that are a promise only when offered ("дарим промокод", "here's a code"), not when described.
+NEEDS_OFFER = frozenset({"promo_code", "points"})
+_OFFER_CUE = re.compile(
+    r"дар\w*|подар\w*|приш\w*|присыл\w*|отправ\w*|дад\w*|дади\w*|начисл\w*|держите|\bлови\b|ловите|предлага\w*|выда\w*|"
+    r"вам\b|для вас|следующ\w*|в качестве|here's|here is|we'll|we will|we'd|give|send|add|offer|credit|enjoy|for you|"
+    r"your next|next order|as a",
+    re.I,
+)
 KIND_WORDS = {
     "refund": "a refund",
     "replacement": "a replacement",
@@ -167,6 +175,8 @@ def extract_commitments(case: Case) -> list[Commitment]:
                 frame = None  # "оформим возврат сегодня" starts the refund; it does not pay it today
             if kind in NEEDS_TIME_FRAME and frame is None:
                 continue
+            if kind in NEEDS_OFFER and not _OFFER_CUE.search(sentence):
+                continue  # "промокод действует на новую коллекцию" informs, it offers nothing
             percent = max((float(p.replace(",", ".")) for p in _PERCENT.findall(sentence)), default=None)
             amount = max((float(a.replace(" ", "")) for a in _POINTS.findall(sentence)), default=None)
             found.append(Commitment(kind, match, frame, percent, amount))

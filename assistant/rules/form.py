@@ -55,6 +55,8 @@ def not_generic(case: Case) -> Verdict:
         return Verdict("not_generic", NA, "no comment to compare with")
     generic = case.lexicon.generic_words
     comment_words = _content(case.comment.tokens, generic)
+    if not comment_words:
+        return Verdict("not_generic", PASS, "the comment names nothing specific to refer to")
     shared = []
     for token in _content(case.reply.tokens, generic):
         if any(not token.lemmas.isdisjoint(c.lemmas) for c in comment_words):
@@ -62,6 +64,8 @@ def not_generic(case: Case) -> Verdict:
     if not shared:  # the same subject in other words, or in the other language
         groups = case.lexicon.synonym_groups
         subjects = {g for c in case.comment.tokens for lemma in c.lemmas for g in groups.get(lemma, ())}
+        pairs = zip(case.comment.tokens, case.comment.tokens[1:], strict=False)
+        subjects |= {g for a, b in pairs for x in a.lemmas for y in b.lemmas for g in groups.get(f"{x} {y}", ())}
         shared = [
             t for t in case.reply.tokens if any(g in subjects for lemma in t.lemmas for g in groups.get(lemma, ()))
         ]

@@ -116,7 +116,14 @@ def _synonym_groups() -> dict[str, frozenset[int]]:
     groups: dict[str, set[int]] = {}
     for number, words in enumerate(yaml.safe_load(text)):
         for word in words:
-            for part in str(word).lower().replace("ё", "е").split():
+            parts = str(word).lower().replace("ё", "е").split()
+            if len(parts) == 2:  # a two-word name ("не тот", "mix up") is matched as a pair of words
+                for first in _forms(parts[0]):
+                    for second in _forms(parts[1]):
+                        groups.setdefault(f"{first} {second}", set()).add(number)
+            for part in parts:
+                if len(parts) > 1 and len(part) < 4:
+                    continue  # "не" of "не тот" names nothing on its own
                 for form in _forms(part):
                     groups.setdefault(form, set()).add(number)
     return {form: frozenset(ids) for form, ids in groups.items()}

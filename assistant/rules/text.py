@@ -59,6 +59,9 @@ def _stemmer():
 def lemmas(word: str) -> frozenset[str]:
     """Every form a pattern may name this word by: itself and its lemmas (ru) or stem (en)."""
     word = word.lower().replace("ё", "е").replace("’", "'")
+    if "-" in word and not word.startswith("-"):  # "спам-рассылки" is also "спам" and "рассылка"
+        parts = [lemmas(part) for part in word.split("-") if part]
+        return frozenset({word}.union(*parts))
     if _CYRILLIC.search(word):
         forms = {p.normal_form.replace("ё", "е") for p in _morph().parse(word)[:4]}
         return frozenset(forms | {word})
