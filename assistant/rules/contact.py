@@ -43,6 +43,8 @@ def invite_dm(case: Case) -> Verdict:
             f"turns private messages away: {quote(refused[0].quote(case.reply))}",
             tuple(Evidence(m.start, m.end, m.quote(case.reply)) for m in refused),
         )
+    if not hits and case.channel_name in PRIVATE_CHANNELS:
+        return Verdict("invite_dm", PASS, f"{case.channel_name} is already a private conversation")
     if hits:
         return Verdict(
             "invite_dm",
