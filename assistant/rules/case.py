@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from ..knowledge import Brand, Channel
@@ -24,9 +24,14 @@ class Case:
     expected_lang: str | None  # the customer's language, given or detected from the comment
     brand: Brand | None
     lexicon: Lexicon
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     def find(self, patterns: tuple[str, ...], negatable: bool = True, gap: int = 2) -> list[Match]:
-        return find_any(patterns, self.reply, negatable, gap)
+        """Matches in the reply; several rules ask the same question, so answers are kept."""
+        key = (tuple(patterns), negatable, gap)
+        if key not in self.memo:
+            self.memo[key] = find_any(patterns, self.reply, negatable, gap)
+        return self.memo[key]
 
     @cached_property
     def situation(self) -> str:

@@ -159,6 +159,12 @@ def _nearest(items: list, match: Match, bounds: tuple[int, int]):
 
 
 def extract_commitments(case: Case) -> list[Commitment]:
+    if "commitments" not in case.memo:  # concrete_solution and policy_grounded both ask
+        case.memo["commitments"] = _extract_commitments(case)
+    return case.memo["commitments"]
+
+
+def _extract_commitments(case: Case) -> list[Commitment]:
     raw = case.reply.raw
     frames = time_frames(raw)
     found = []
