@@ -22,7 +22,7 @@ from .retrieval import Source, retrieve_context
 from .rules import CheckResult, check_reply
 from .settings import Settings
 from .store import Store, StoreError
-from .triage import Triage, triage
+from .triage import Triage, refine_with_llm, triage
 
 LLM_ANGLES = ("warm and personal", "short and to the point", "calm and formal")
 CONTEXT_TOKENS = 1500
@@ -126,14 +126,19 @@ def draft_replies(
     knowledge = knowledge or load_knowledge(settings.knowledge_dir)
     brand = knowledge.brand
     warnings = [f"knowledge has {len(knowledge.errors)} error(s); run `assistant lint`"] if knowledge.errors else []
+    use_llm = settings.llm_configured if use_llm is None else use_llm
     with clock.stage("triage"):
         found = triage(comment, brand)
+        if use_llm:
+            found, problem = refine_with_llm(found, comment, settings, brand)
+            warnings += [problem] if problem else []
     warnings += _triage_warnings(found)
     with clock.stage("retrieval"):
         sources = _sources(store, settings, comment, found, channel, warnings)
-    use_llm = settings.llm_configured if use_llm is None else use_llm
     drafter = f"llm:{settings.llm_model}" if use_llm else "offline composer"
     versions = {"composer": load_phrases(settings.prompts_dir, found.lang).get("version", "composer-0")}
+    if found.source == "llm":
+        versions["triage"] = load_template(settings.prompts_dir, "triage").version
     budget = None
     drafts: list[Draft] = []
     if use_llm:

@@ -164,3 +164,53 @@ def _over_limit(percent: int, brand: Brand | None) -> bool:
 
 def _greedy_percent(comment: str, brand: Brand | None) -> bool:
     return any(_over_limit(int(m.group(1)), brand) for m in _PERCENT.finditer(comment))
+
+
+TRIAGE_CHOICES = {
+    "lang": ("ru", "en"),
+    "sentiment": ("negative", "positive", "question", "neutral"),
+    "complainer": ("meek", "aggressive", "high_roller", "opportunist", "chronic", "troll", "none"),
+    "severity": ("routine", "serious", "crisis"),
+}
+
+
+def refine_with_llm(offline: Triage, comment: str, settings, brand: Brand | None) -> tuple[Triage, str | None]:
+    """Ask the configured LLM for the same fields; keep the offline result where its answer is
+    missing or malformed. Personal data and injection findings always come from the rules: the
+    model reads the untrusted comment and could be talked out of reporting them."""
+    import json
+
+    from .llm import LLMError, complete
+    from .prompting import PromptError, load_template, quote_data
+
+    topics = list(brand.topics) if brand else []
+    try:
+        template = load_template(settings.prompts_dir, "triage")
+        prompt = template.render(comment=quote_data("comment", comment), topics=", ".join(topics) or "any")
+        answer = complete(settings, "Answer with one JSON object only.", prompt)
+        found = re.search(r"\{.*\}", answer.text, re.S)
+        data = json.loads(found.group()) if found else None
+    except (LLMError, PromptError, json.JSONDecodeError) as error:
+        return offline, f"LLM triage failed ({error}); using the offline triage"
+    if not isinstance(data, dict):
+        return offline, "LLM triage did not answer with JSON; using the offline triage"
+    fields = {}
+    for name, choices in TRIAGE_CHOICES.items():
+        value = str(data.get(name, "")).strip().lower()
+        fields[name] = value if value in choices else getattr(offline, name)
+    topic = str(data.get("topic", "")).strip()
+    fields["topic"] = topic if topic in topics else offline.topic
+    if offline.severity == "crisis":
+        fields["severity"] = "crisis"  # a safety signal found by the rules is never downgraded
+    refined = Triage(
+        lang=fields["lang"],
+        sentiment=fields["sentiment"],
+        topic=fields["topic"],
+        complainer=fields["complainer"],
+        severity=fields["severity"],
+        personal_data=offline.personal_data,
+        injection=offline.injection,
+        signals=offline.signals,
+        source="llm",
+    )
+    return refined, None

@@ -90,6 +90,15 @@ def llm_settings(base, stub, **changes):
     )
 
 
+TRIAGE_JSON = json.dumps(
+    {
+        "lang": "ru",
+        "sentiment": "negative",
+        "topic": "courier_behaviour",
+        "complainer": "aggressive",
+        "severity": "serious",
+    }
+)
 GOOD_ANSWER = (
     "Анна, простите нас, пожалуйста! Курьер не должен был так себя вести. Жалобу мы передали, "
     "менеджер перезвонит вам в течение 24 часов. Напишите нам в Direct номер заказа. Команда «Сороки»"
@@ -97,7 +106,7 @@ GOOD_ANSWER = (
 
 
 def test_llm_drafts_come_through_the_real_client(offline_settings, openai_stub):
-    openai_stub.replies.extend([GOOD_ANSWER] * 2)
+    openai_stub.replies.extend([TRIAGE_JSON] + [GOOD_ANSWER] * 2)
     settings = llm_settings(offline_settings, openai_stub)
     result = draft_replies("Курьер опоздал на 5 часов и нагрубил мне", settings, channel="instagram", name="Анна", n=2)
     assert result.drafter == "llm:stub-model"
@@ -105,13 +114,14 @@ def test_llm_drafts_come_through_the_real_client(offline_settings, openai_stub):
     assert all(d.passed for d in result.drafts)
     assert result.usage["input_tokens"] == 200
     assert result.prompt_versions["draft"] == "draft-1"
-    sent = openai_stub.requests[0]["body"]["messages"][-1]["content"]
+    assert result.triage.source == "llm" and result.triage.complainer == "aggressive"
+    sent = openai_stub.requests[1]["body"]["messages"][-1]["content"]
     assert "<comment>\nКурьер опоздал на 5 часов и нагрубил мне\n</comment>" in sent
     assert "Поведение курьера" in sent  # the retrieved policy went into the prompt
 
 
 def test_streaming_reaches_the_terminal(offline_settings, openai_stub, monkeypatch, capsys):
-    openai_stub.replies.append(GOOD_ANSWER)
+    openai_stub.replies.extend([TRIAGE_JSON, GOOD_ANSWER])
     monkeypatch.setenv("OPENAI_BASE_URL", openai_stub.base_url)
     monkeypatch.setenv("ASSISTANT_LLM_MODEL", "stub-model")
     monkeypatch.setenv("ASSISTANT_DATA_DIR", str(offline_settings.data_dir))
@@ -119,13 +129,13 @@ def test_streaming_reaches_the_terminal(offline_settings, openai_stub, monkeypat
     assert main(["draft", "Курьер опоздал на 5 часов и нагрубил мне", "--channel", "instagram", "--n", "1"]) == 0
     out = capsys.readouterr().out
     assert "variant 1 (streaming)" in out
-    assert openai_stub.requests[0]["body"]["stream"] is True
+    assert openai_stub.requests[-1]["body"]["stream"] is True
     assert "drafter: llm:stub-model" in out
     assert History(offline_settings.data_dir).recent(1)[0]["drafter"] == "llm:stub-model"
 
 
 def test_rate_limit_is_retried(offline_settings, openai_stub):
-    openai_stub.replies.extend([{"status": 429}, GOOD_ANSWER])
+    openai_stub.replies.extend([TRIAGE_JSON, {"status": 429}, GOOD_ANSWER])
     result = draft_replies(
         "Курьер опоздал на 5 часов и нагрубил мне",
         llm_settings(offline_settings, openai_stub),
@@ -134,12 +144,12 @@ def test_rate_limit_is_retried(offline_settings, openai_stub):
         n=1,
     )
     assert result.drafts[0].text == GOOD_ANSWER
-    assert len([r for r in openai_stub.requests if r["path"].endswith("/chat/completions")]) == 2
+    assert len([r for r in openai_stub.requests if r["path"].endswith("/chat/completions")]) == 3
 
 
 @pytest.mark.parametrize("failure", [{"status": 500}, {"delay": 3, "content": GOOD_ANSWER}])
 def test_llm_failure_falls_back_to_offline_and_says_so(offline_settings, openai_stub, failure):
-    openai_stub.replies.extend([failure] * 3)
+    openai_stub.replies.extend([failure] * 4)
     settings = llm_settings(offline_settings, openai_stub, llm_timeout_s=1.0, llm_max_retries=0)
     result = draft_replies("Курьер опоздал на 5 часов и нагрубил мне", settings, channel="instagram", n=2)
     assert result.drafter == "offline composer (LLM failed)"
@@ -152,7 +162,7 @@ def test_forbidden_promise_never_comes_back_passing(offline_settings, openai_stu
         "Простите нас! Вернём деньги сегодня же и подарим вам платье, плюс скидка 50 % на всё. "
         "Напишите нам в Direct номер заказа."
     )
-    openai_stub.replies.extend([greedy, greedy])  # the draft, then a "revision" that changes nothing
+    openai_stub.replies.extend([TRIAGE_JSON, greedy, greedy])  # triage, the draft, a "revision" that changes nothing
     result = draft_replies(
         "Курьер опоздал и нагрубил мне", llm_settings(offline_settings, openai_stub), channel="instagram", n=1
     )
@@ -165,7 +175,7 @@ def test_forbidden_promise_never_comes_back_passing(offline_settings, openai_stu
 
 def test_missing_dm_invitation_is_repaired(offline_settings, openai_stub):
     no_dm = "Анна, простите! Курьер вёл себя недопустимо: жалобу передали, на следующий заказ дарим промокод на 10 %."
-    openai_stub.replies.extend([no_dm, no_dm])
+    openai_stub.replies.extend([TRIAGE_JSON, no_dm, no_dm])
     result = draft_replies(
         "Курьер опоздал на 5 часов и нагрубил мне",
         llm_settings(offline_settings, openai_stub),
@@ -196,3 +206,31 @@ def test_draft_json_and_history(offline_settings, monkeypatch, capsys):
 def test_empty_comment_is_a_usage_error(capsys):
     assert main(["draft", "   "]) == 2
     assert "comment is empty" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("answer", ["not json at all", '{"lang": "ru", "sentiment": "furious", "topic": "weather"'])
+def test_malformed_triage_json_falls_back_to_the_rules(offline_settings, openai_stub, answer):
+    openai_stub.replies.extend([answer, GOOD_ANSWER])
+    result = draft_replies(
+        "Курьер опоздал на 5 часов и нагрубил мне",
+        llm_settings(offline_settings, openai_stub),
+        channel="instagram",
+        name="Анна",
+        n=1,
+    )
+    assert result.triage.source == "rules"
+    assert result.triage.topic == "courier_behaviour"
+    assert any("offline triage" in w for w in result.warnings)
+    assert result.drafts[0].text == GOOD_ANSWER
+
+
+def test_triage_answer_outside_the_choices_keeps_the_offline_values(offline_settings, openai_stub):
+    odd = json.dumps(
+        {"lang": "ru", "sentiment": "furious", "topic": "weather", "complainer": "meek", "severity": "routine"}
+    )
+    openai_stub.replies.extend([odd, GOOD_ANSWER])
+    comment = "Курьер нагрубил, у ребёнка аллергия на ваш пакет, напишу в Роспотребнадзор"
+    result = draft_replies(comment, llm_settings(offline_settings, openai_stub), channel="instagram", n=1)
+    assert result.triage.source == "llm"
+    assert result.triage.sentiment == "negative" and result.triage.topic == "courier_behaviour"
+    assert result.triage.severity == "crisis"  # never downgraded by the model
