@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -129,12 +130,17 @@ def draft_replies(
     use_llm = settings.llm_configured if use_llm is None else use_llm
     with clock.stage("triage"):
         found = triage(comment, brand)
-        if use_llm:
-            found, problem = refine_with_llm(found, comment, settings, brand)
+    # retrieval needs only the offline triage (topic, language), so it runs while the LLM refines it
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        refining = pool.submit(refine_with_llm, found, comment, settings, brand) if use_llm else None
+        with clock.stage("retrieval"):
+            sources = _sources(store, settings, comment, found, channel, warnings)
+        if refining is not None:
+            started = time.perf_counter()
+            found, problem = refining.result()
+            clock.marks["llm_triage_wait"] = round((time.perf_counter() - started) * 1000, 2)
             warnings += [problem] if problem else []
     warnings += _triage_warnings(found)
-    with clock.stage("retrieval"):
-        sources = _sources(store, settings, comment, found, channel, warnings)
     drafter = f"llm:{settings.llm_model}" if use_llm else "offline composer"
     versions = {"composer": load_phrases(settings.prompts_dir, found.lang).get("version", "composer-0")}
     if found.source == "llm":

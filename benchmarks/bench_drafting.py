@@ -4,8 +4,9 @@
 
 1. The offline composer's latency for a whole draft_replies call (triage, retrieval, three
    variants, check and repair).
-2. With a stub LLM on 127.0.0.1 that answers after a fixed delay, the pipeline's own overhead
-   (everything but waiting for the model) as a share of the total and in milliseconds.
+2. With a stub LLM on 127.0.0.1 that answers the draft after a fixed delay (and the triage at
+   once), the pipeline's own overhead (everything but waiting for the model) as a share of the
+   total and in milliseconds.
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ COMMENTS = [
     ("The zipper on my coat broke on day one", "instagram"),
     ("Платье огонь, спасибо!", "instagram"),
 ]
+TRIAGE = (
+    '{"lang": "ru", "sentiment": "negative", "topic": "courier_behaviour", "complainer": "meek", "severity": "serious"}'
+)
 ANSWER = (
     "Анна, простите нас! Курьер не должен был так себя вести. Менеджер перезвонит вам в течение 24 часов. "
     "Напишите нам в Direct номер заказа. Команда «Сороки»"
@@ -69,7 +73,7 @@ def main() -> None:
             llm = dataclasses.replace(settings, openai_base_url=stub.base_url, openai_api_key="x", llm_model="stub")
             totals, overheads = [], []
             for run in range(args.runs):
-                stub.replies.append({"delay": args.delay, "content": ANSWER})
+                stub.replies.extend([TRIAGE, {"delay": args.delay, "content": ANSWER}])
                 comment = f"{COMMENTS[run % len(COMMENTS)][0]} (заказ {run})"  # new text: no cached embedding
                 started = time.perf_counter()
                 result = draft_replies(comment, llm, channel="instagram", n=1, store=store, knowledge=knowledge)

@@ -79,11 +79,13 @@ def situation_of(comment: Text | None, reply: Text, lexicon: Lexicon) -> str:
         return COMPLAINT
     if find_any(lexicon.praise, comment, negatable=False):
         return PRAISE
+    if find_any(lexicon.complaint_topic, comment):
+        return QUESTION if "?" in comment.raw else COMPLAINT  # "маломерят?" asks
     return QUESTION if "?" in comment.raw else NEUTRAL
 
 
 def _answers_a_problem(reply: Text, lexicon: Lexicon) -> bool:
-    return bool(find_any(lexicon.apology + lexicon.refusals, reply))
+    return bool(find_any(lexicon.apology + lexicon.feeling + lexicon.refusals, reply))
 
 
 def make_case(

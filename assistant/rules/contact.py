@@ -22,11 +22,13 @@ _ADDRESS = re.compile(
     r"street|st\.|avenue|ave\.|road|rd\.|apt\.?|apartment)\s*[\w\s.,-]{0,30}?\d+",
     re.I,
 )
+_MASKED_CARD = re.compile(r"(?:[•*xх]{2,}\s*){1,3}\d{4}\b", re.I)
 _PERSONAL = [
     ("phone number", _PHONE),
     ("e-mail", _EMAIL),
     ("order number", _ORDER),
     ("card number", _CARD),
+    ("masked card number", _MASKED_CARD),
     ("address", _ADDRESS),
 ]
 

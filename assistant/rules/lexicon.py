@@ -32,6 +32,7 @@ class Lexicon:
     boilerplate: tuple[str, ...]
     generic_words: frozenset[str]
     complaint: tuple[str, ...]
+    complaint_topic: tuple[str, ...]
     praise: tuple[str, ...]
     never_say: tuple[str, ...]  # literal phrases, matched case-insensitively
     synonym_groups: dict[str, frozenset[int]]  # lemma -> the groups of words meaning the same
@@ -105,6 +106,7 @@ def _build(key: tuple) -> Lexicon:
         boilerplate=tuple(merged["boilerplate"]) + boiler,
         generic_words=frozenset(w.lower() for w in merged["generic_words"]),
         complaint=tuple(merged["complaint"]),
+        complaint_topic=tuple(merged["complaint_topic"]),
         praise=tuple(merged["praise"]),
         never_say=tuple(p.lower().replace("ё", "е") for p in never),
         synonym_groups=_synonym_groups(),
