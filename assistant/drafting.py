@@ -132,7 +132,9 @@ def draft_replies(
         found = triage(comment, brand)
     # retrieval needs only the offline triage (topic, language), so it runs while the LLM refines it
     with ThreadPoolExecutor(max_workers=1) as pool:
-        refining = pool.submit(refine_with_llm, found, comment, settings, brand) if use_llm else None
+        refining = (
+            pool.submit(refine_with_llm, found, comment, settings, brand) if use_llm and settings.llm_triage else None
+        )
         with clock.stage("retrieval"):
             sources = _sources(store, settings, comment, found, channel, warnings)
         if refining is not None:

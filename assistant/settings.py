@@ -38,6 +38,7 @@ class Settings:
     openai_api_key: str | None = field(default=None, repr=False)
     llm_timeout_s: float = 30.0
     llm_max_retries: int = 2
+    llm_triage: bool = True  # refine the offline triage with the LLM when one is configured
     embedding_timeout_s: float = 30.0
     chunk_tokens: int = 256
     chunk_overlap_tokens: int = 32
@@ -74,6 +75,17 @@ def mask_secret(value: str | None) -> str | None:
     return f"{value[:3]}…({len(value)} chars)" if len(value) > 8 else "***"
 
 
+def _boolean(raw: object) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("expected true or false")
+
+
 # Environment variable -> (settings field, converter)
 _ENV = {
     "ASSISTANT_DATA_DIR": ("data_dir", Path),
@@ -89,6 +101,7 @@ _ENV = {
     "OPENAI_API_KEY": ("openai_api_key", str),
     "ASSISTANT_LLM_TIMEOUT": ("llm_timeout_s", float),
     "ASSISTANT_LLM_MAX_RETRIES": ("llm_max_retries", int),
+    "ASSISTANT_LLM_TRIAGE": ("llm_triage", _boolean),
     "ASSISTANT_EMBEDDING_TIMEOUT": ("embedding_timeout_s", float),
     "ASSISTANT_CHUNK_TOKENS": ("chunk_tokens", int),
     "ASSISTANT_CHUNK_OVERLAP_TOKENS": ("chunk_overlap_tokens", int),

@@ -70,27 +70,37 @@ def main() -> None:
 
         stub = start_stub()
         try:
-            llm = dataclasses.replace(settings, openai_base_url=stub.base_url, openai_api_key="x", llm_model="stub")
-            totals, overheads = [], []
-            for run in range(args.runs):
-                stub.replies.extend([TRIAGE, {"delay": args.delay, "content": ANSWER}])
-                comment = f"{COMMENTS[run % len(COMMENTS)][0]} (заказ {run})"  # new text: no cached embedding
-                started = time.perf_counter()
-                result = draft_replies(comment, llm, channel="instagram", n=1, store=store, knowledge=knowledge)
-                total = (time.perf_counter() - started) * 1000
-                waiting = args.delay * 1000
-                totals.append(total)
-                overheads.append(total - waiting)
-            assert result.drafter == "llm:stub"
-            overhead = statistics.median(overheads)
-            print(
-                f"LLM answering after {args.delay:.1f} s, 1 variant: total median {statistics.median(totals):.0f} ms; "
-                f"pipeline overhead median {overhead:.0f} ms = {overhead / statistics.median(totals):.1%} of the total "
-                f"(includes the client's HTTP round trip)"
-            )
-            print("overhead by stage (last run): " + ", ".join(f"{k} {v:.1f} ms" for k, v in result.timings_ms.items()))
+            for llm_triage in (False, True):
+                llm = dataclasses.replace(
+                    settings, openai_base_url=stub.base_url, openai_api_key="x", llm_model="stub", llm_triage=llm_triage
+                )
+                measure(llm, stub, store, knowledge, args, llm_triage)
         finally:
             stub.stop()
+
+
+def measure(llm, stub, store, knowledge, args, llm_triage: bool) -> None:
+    stub.replies.extend(([TRIAGE] if llm_triage else []) + [ANSWER])  # warm-up: client and connection
+    draft_replies("прогрев клиента", llm, channel="instagram", n=1, store=store, knowledge=knowledge)
+    totals, overheads = [], []
+    for run in range(args.runs):
+        stub.replies.extend(([TRIAGE] if llm_triage else []) + [{"delay": args.delay, "content": ANSWER}])
+        comment = f"{COMMENTS[run % len(COMMENTS)][0]} (заказ {run}, {llm_triage})"  # new text: no cached embedding
+        started = time.perf_counter()
+        result = draft_replies(comment, llm, channel="instagram", n=1, store=store, knowledge=knowledge)
+        total = (time.perf_counter() - started) * 1000
+        waiting = args.delay * 1000
+        totals.append(total)
+        overheads.append(total - waiting)
+    assert result.drafter == "llm:stub"
+    overhead = statistics.median(overheads)
+    label = "with LLM triage (stub answers it at once)" if llm_triage else "offline triage"
+    print(
+        f"LLM answering after {args.delay:.1f} s, 1 variant, {label}: total median "
+        f"{statistics.median(totals):.0f} ms; overhead median {overhead:.0f} ms = "
+        f"{overhead / statistics.median(totals):.1%} (includes the client's HTTP round trips)"
+    )
+    print("  by stage (last run): " + ", ".join(f"{k} {v:.1f} ms" for k, v in result.timings_ms.items()))
 
 
 if __name__ == "__main__":
