@@ -71,13 +71,14 @@ def fill(store, size: int, dim: int) -> None:
         )
 
 
-def bench_search(store, queries: int) -> tuple[list[float], list[float]]:
+def bench_search(store, queries: int, offset: int = 0) -> tuple[list[float], list[float]]:
     plain, filtered = [], []
-    for i in range(queries):
-        text = QUERIES[i % len(QUERIES)] + random.choice(["", "!", " ?", " :("])
+    for i in range(offset, offset + queries):
+        text = f"{QUERIES[i % len(QUERIES)]} {i}{random.choice(['', '!', ' ?'])}"  # new text: no cached embedding
         started = time.perf_counter()
         search(store, text, k=5)
         plain.append((time.perf_counter() - started) * 1000)
+        text = text + " ."  # the filtered search gets its own new text too
         started = time.perf_counter()
         search(store, text, kind="reply", channel="instagram", lang="ru", k=5)
         filtered.append((time.perf_counter() - started) * 1000)
@@ -118,9 +119,9 @@ def main() -> None:
 
         embedder = make_embedder(settings)
         query_ms = []
-        for text in QUERIES * 3:
+        for n, text in enumerate(QUERIES * 3):
             started = time.perf_counter()
-            embedder.embed_query(text)
+            embedder.embed_query(f"{text} #{n}")  # a new text each time: the cache would hide the model
             query_ms.append((time.perf_counter() - started) * 1000)
         print(
             f"query embedding:              p50 {percentile(query_ms, 50):5.1f} ms, p95 {percentile(query_ms, 95):5.1f} ms"
@@ -128,9 +129,9 @@ def main() -> None:
 
         store = open_store(settings)
         dim = len(embedder.embed_query("x"))
-        for size in sorted(args.sizes):
+        for number, size in enumerate(sorted(args.sizes)):
             fill(store, size, dim)
-            plain, filtered = bench_search(store, args.queries)
+            plain, filtered = bench_search(store, args.queries, offset=number * 1000)
             print(
                 f"search at {store.count():>6} docs:       p50 {percentile(plain, 50):5.1f} ms, "
                 f"p95 {percentile(plain, 95):5.1f} ms; with kind+channel+lang filter "
