@@ -214,13 +214,15 @@ def _checked(
     settings: Settings,
     revised: bool = False,
     usage: dict | None = None,
+    result: CheckResult | None = None,
 ) -> Draft:
-    """Check a draft; repair what fails, deterministically; report what still fails."""
+    """Check a draft (unless `result` already checked this text); repair what fails,
+    deterministically; report what still fails."""
 
     def check(candidate: str) -> CheckResult:
         return check_reply(candidate, comment, channel, found.lang, brand)
 
-    result = check(text)
+    result = result or check(text)
     actions: tuple[str, ...] = ()
     if not result.passed:
         phrases = load_phrases(settings.prompts_dir, found.lang)
@@ -316,8 +318,10 @@ def _llm_drafts(comment, found, sources, brand, channel, name, n, context, setti
         started = time.perf_counter()
         result = check_reply(answer.text, comment, channel, found.lang, brand)
         text, revised = answer.text, False
+        check_ms += (time.perf_counter() - started) * 1000
         if not result.passed:
             failures = "\n".join(f"- {rule}: {result.verdicts[rule].message}" for rule in result.failed_rules)
+            started = time.perf_counter()
             revision = complete(
                 settings,
                 system,
@@ -325,9 +329,13 @@ def _llm_drafts(comment, found, sources, brand, channel, name, n, context, setti
                     failures=failures, comment=quote_data("comment", comment), reply=quote_data("reply", text)
                 ),
             )
+            generation_ms += (time.perf_counter() - started) * 1000
             text, revised = revision.text, True
             usage = {k: usage[k] + v for k, v in _usage(revision).items()}
-        drafts.append(_checked(text, angle, comment, channel, found, brand, settings, revised, usage))
+        started = time.perf_counter()
+        drafts.append(
+            _checked(text, angle, comment, channel, found, brand, settings, revised, usage, None if revised else result)
+        )
         check_ms += (time.perf_counter() - started) * 1000
     clock.marks["generation"] = round(generation_ms, 2)
     clock.marks["check_and_repair"] = round(check_ms, 2)
