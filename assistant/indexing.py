@@ -94,8 +94,13 @@ def _reply_documents(reply: Reply, source: str) -> list[Document]:
         "status": reply.status,
     }
     return [
-        _document(f"reply:{reply.id}:comment", reply.comment, reply.comment, {**base, "field": "comment"}),
-        _document(f"reply:{reply.id}:reply", reply.reply, reply.reply, {**base, "field": "reply"}),
+        # each half carries the other as `pair`, so a hit shows the whole exchange without a lookup
+        _document(
+            f"reply:{reply.id}:comment", reply.comment, reply.comment, {**base, "field": "comment", "pair": reply.reply}
+        ),
+        _document(
+            f"reply:{reply.id}:reply", reply.reply, reply.reply, {**base, "field": "reply", "pair": reply.comment}
+        ),
     ]
 
 

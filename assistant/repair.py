@@ -11,8 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
-from .rules import CheckResult
+from .composer import brand_limits, load_phrases, polish
+from .composer import fill as fill_phrase
+from .drafts import Draft
+from .knowledge import Brand
+from .rules import CheckResult, check_reply
+from .triage import Triage
 
 _SENTENCE = re.compile(r"[^.!?…\n]+[.!?…]*\s*|\n+")
 
@@ -98,3 +104,49 @@ def _insert_before_last(text: str, sentence: str) -> str:
     if sep and len(tail) < 40:
         return f"{head.rstrip()} {sentence}\n\n{tail}"
     return f"{text.rstrip()} {sentence}"
+
+
+def check_and_repair(
+    text: str,
+    angle: str,
+    comment: str,
+    channel: str | None,
+    found: Triage,
+    brand: Brand | None,
+    prompts_dir: Path,
+    revised: bool = False,
+    usage: dict | None = None,
+    result: CheckResult | None = None,
+) -> Draft:
+    """Check a draft (unless `result` already checked this very text), repair what fails with the
+    brand's own phrases, and check again: what still fails is returned marked as failing."""
+
+    def check(candidate: str) -> CheckResult:
+        return check_reply(candidate, comment, channel, found.lang, brand)
+
+    result = result or check(text)
+    actions: tuple[str, ...] = ()
+    if not result.passed:
+        phrases = load_phrases(prompts_dir, found.lang)
+        values = brand_limits(brand)
+        channel_info = brand.channels.get(channel) if brand and channel else None
+        values["dm"] = (channel_info.dm.get(found.lang) if channel_info else None) or (
+            "личные сообщения" if found.lang == "ru" else "DM"
+        )
+        values["subject"] = phrases["subject_fallback"]["default"]
+        dm = fill_phrase(phrases["dm_invitation"]["email" if channel == "email" else "default"], values, found.lang)
+        apology = (phrases["empathy"].get(found.topic) or phrases["empathy"]["default"])[0]
+        remedies = phrases["remedy"].get(found.topic) or phrases["remedy"]["default"]
+        remedy = next((r for r in (fill_phrase(t, values, found.lang) for t in remedies) if r), None)
+        fixed = repair(
+            text,
+            result,
+            channel_info.max_chars if channel_info else None,
+            dm and polish(dm, found.lang),
+            fill_phrase(apology, values, found.lang),
+            remedy and polish(remedy, found.lang),
+            check,
+        )
+        text, actions = fixed.text, fixed.actions
+        result = check(text)
+    return Draft(text, angle, result, actions, revised, usage or {})

@@ -103,32 +103,57 @@ def retrieve_context(
     if store.count() == 0:
         return []
     vector = store.embedder.embed_query(comment)
-    policies = store.query_vector(vector, k_policies * 3, where_filter("policy", channel, None), with_vectors=True)
-    policies = [_boosted(h, topic, topic_boost) for h in policies]
-    replies = store.query_vector(vector, k_replies * 4, where_filter("reply", channel, lang), with_vectors=True)
+    wanted_policies, wanted_replies = k_policies * 3, k_replies * 4
+    # one query for both kinds (each chromadb query has a fixed cost); a kind is asked for on
+    # its own only when the other crowded it out
+    hits = store.query_vector(vector, 2 * (wanted_policies + wanted_replies), where_filter(None, channel, lang), True)
+    policies = [h for h in hits if h.metadata.get("kind") == "policy"][:wanted_policies]
+    replies = [h for h in hits if h.metadata.get("kind") == "reply"][:wanted_replies]
+    if len(policies) < k_policies:
+        policies = store.query_vector(vector, wanted_policies, where_filter("policy", channel, None), True)
+    if len(replies) < k_replies:
+        replies = store.query_vector(vector, wanted_replies, where_filter("reply", channel, lang), True)
     if not replies and channel:  # no past reply on this channel: any channel will do
-        replies = store.query_vector(vector, k_replies * 4, where_filter("reply", None, lang), with_vectors=True)
+        replies = store.query_vector(vector, wanted_replies, where_filter("reply", None, lang), True)
+    policies = [_boosted(h, topic, topic_boost) for h in policies]
     replies = _one_per_reply([_boosted(h, topic, topic_boost) for h in replies])
     chosen = mmr(sorted(policies, key=lambda h: -h.score), k_policies) + mmr(replies, k_replies)
-    return _with_reply_pairs(store, [_source(h) for h in chosen])
+    return _whole_replies(store, chosen)
 
 
-def _with_reply_pairs(store: Store, sources: list[Source]) -> list[Source]:
-    """A past reply is shown whole: the customer's comment and the team's answer (one lookup)."""
-    ids = [s.id for s in sources if s.kind == "reply"]
-    if not ids:
-        return sources
-    got = store.collection.get(where={"reply_id": {"$in": ids}}, include=["documents", "metadatas"])
+def _whole_replies(store: Store, hits: list[Hit]) -> list[Source]:
+    """A past reply is shown whole: the customer's comment and the team's answer. Each half
+    carries the other (`pair`); an index built before that needs one lookup."""
+    missing = [
+        str(h.metadata.get("reply_id")) for h in hits if h.metadata.get("kind") == "reply" and "pair" not in h.metadata
+    ]
     texts: dict[tuple[str, str], str] = {}
-    for doc, meta in zip(got["documents"], got["metadatas"], strict=True):
-        texts[(str(meta.get("reply_id")), str(meta.get("field")))] = doc
-    result = []
-    for s in sources:
-        if s.kind == "reply":
-            meta = {**s.metadata, "comment": texts.get((s.id, "comment"), "")}
-            s = Source(s.kind, s.id, s.source, s.line, s.title, texts.get((s.id, "reply"), s.text), s.score, meta)
-        result.append(s)
-    return result
+    if missing:
+        got = store.collection.get(where={"reply_id": {"$in": missing}}, include=["documents", "metadatas"])
+        for doc, meta in zip(got["documents"], got["metadatas"], strict=True):
+            texts[(str(meta.get("reply_id")), str(meta.get("field")))] = doc
+    sources = []
+    for hit in hits:
+        source = _source(hit)
+        meta = hit.metadata
+        if source.kind == "reply":
+            own, pair = hit.text, meta.get("pair")
+            comment = own if meta.get("field") == "comment" else pair
+            reply = own if meta.get("field") == "reply" else pair
+            comment = texts.get((source.id, "comment"), "") if comment is None else comment
+            reply = texts.get((source.id, "reply"), own) if reply is None else reply
+            source = Source(
+                "reply",
+                source.id,
+                source.source,
+                source.line,
+                source.title,
+                reply,
+                source.score,
+                {**meta, "comment": comment},
+            )
+        sources.append(source)
+    return sources
 
 
 def _boosted(hit: Hit, topic: str | None, boost: float) -> Hit:

@@ -30,6 +30,11 @@ class StubServer:
     thread: threading.Thread
     requests: list[dict] = field(default_factory=list)
     replies: list = field(default_factory=list)
+    load: dict = field(default_factory=lambda: {"now": 0, "peak": 0})  # chat requests in flight
+
+    @property
+    def peak_in_flight(self) -> int:
+        return self.load["peak"]
 
     @property
     def base_url(self) -> str:
@@ -44,6 +49,8 @@ class StubServer:
 def start_stub() -> StubServer:
     requests: list[dict] = []
     replies: list = []
+    load = {"now": 0, "peak": 0}
+    lock = threading.Lock()
 
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args):  # keep test output clean
@@ -68,7 +75,14 @@ def start_stub() -> StubServer:
                     }
                 )
             elif self.path.endswith("/chat/completions"):
-                self._chat(body)
+                with lock:
+                    load["now"] += 1
+                    load["peak"] = max(load["peak"], load["now"])
+                try:
+                    self._chat(body)
+                finally:
+                    with lock:
+                        load["now"] -= 1
             else:
                 self._json({"error": {"message": f"not stubbed: {self.path}"}}, status=404)
 
@@ -135,4 +149,4 @@ def start_stub() -> StubServer:
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
-    return StubServer(httpd, thread, requests, replies)
+    return StubServer(httpd, thread, requests, replies, load)

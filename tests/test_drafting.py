@@ -128,7 +128,7 @@ def test_streaming_reaches_the_terminal(offline_settings, openai_stub, monkeypat
     monkeypatch.setenv("ASSISTANT_KNOWLEDGE_DIR", str(offline_settings.knowledge_dir))
     assert main(["draft", "Курьер опоздал на 5 часов и нагрубил мне", "--channel", "instagram", "--n", "1"]) == 0
     out = capsys.readouterr().out
-    assert "variant 1 (streaming)" in out
+    assert "variant 1, streaming" in out
     assert openai_stub.requests[-1]["body"]["stream"] is True
     assert "drafter: llm:stub-model" in out
     assert History(offline_settings.data_dir).recent(1)[0]["drafter"] == "llm:stub-model"
@@ -155,6 +155,24 @@ def test_llm_failure_falls_back_to_offline_and_says_so(offline_settings, openai_
     assert result.drafter == "offline composer (LLM failed)"
     assert any("LLM failed" in w for w in result.warnings)
     assert len(result.drafts) == 2 and all(d.passed for d in result.drafts)
+
+
+def test_variants_are_written_at_the_same_time(offline_settings, openai_stub):
+    openai_stub.replies.extend([TRIAGE_JSON] + [{"delay": 0.4, "content": GOOD_ANSWER}] * 3)
+    result = draft_replies(
+        "Курьер опоздал на 5 часов и нагрубил мне", llm_settings(offline_settings, openai_stub), channel="instagram", n=3
+    )
+    assert [d.angle for d in result.drafts] == ["warm and personal", "short and to the point", "calm and formal"]
+    assert openai_stub.peak_in_flight == 3
+
+
+def test_a_variant_that_fails_is_reported_and_the_others_kept(offline_settings, openai_stub):
+    openai_stub.replies.extend([TRIAGE_JSON, GOOD_ANSWER, {"status": 500}, GOOD_ANSWER])
+    settings = llm_settings(offline_settings, openai_stub, llm_max_retries=0)
+    result = draft_replies("Курьер опоздал на 5 часов и нагрубил мне", settings, channel="instagram", n=3)
+    assert result.drafter == "llm:stub-model"
+    assert len(result.drafts) == 2 and all(d.passed for d in result.drafts)
+    assert any("1 variant(s) could not be written" in w and "500" in w for w in result.warnings)
 
 
 def test_forbidden_promise_never_comes_back_passing(offline_settings, openai_stub):

@@ -30,12 +30,17 @@ def _draft(args: argparse.Namespace, settings: Settings) -> int:
         print("error: --n must be between 1 and 10", file=sys.stderr)
         return EXIT_USAGE
     streaming = settings.llm_configured and not args.offline and not args.json
-    current = {"variant": -1}
+    started = {"shown": False}
 
     def on_token(variant: int, text: str) -> None:
-        if variant != current["variant"]:
-            current["variant"] = variant
-            print(f"\n— variant {variant + 1} (streaming)", flush=True)
+        # the variants are written at the same time; the terminal streams the first one and
+        # prints the others, checked, when they are all done
+        if variant != 0:
+            return
+        if not started["shown"]:
+            started["shown"] = True
+            others = f" (variants 2–{args.n} are written at the same time)" if args.n > 1 else ""
+            print(f"— variant 1, streaming{others}", flush=True)
         print(text, end="", flush=True)
 
     try:

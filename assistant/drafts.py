@@ -1,0 +1,74 @@
+"""What a drafting run returns: the drafts with their checks, and everything a writer, QA or
+the history needs to see how they were made (triage, sources, prompt versions, timings, usage)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .prompting import Budget
+from .retrieval import Source
+from .rules import CheckResult
+from .triage import Triage
+
+
+@dataclass
+class Draft:
+    text: str
+    angle: str
+    check: CheckResult
+    repairs: tuple[str, ...] = ()
+    revised: bool = False
+    usage: dict = field(default_factory=dict)
+
+    @property
+    def passed(self) -> bool:
+        return self.check.passed
+
+    def to_dict(self) -> dict:
+        return {
+            "text": self.text,
+            "angle": self.angle,
+            "passed": self.passed,
+            **self.check.to_dict(),
+            "repairs": list(self.repairs),
+            "revised": self.revised,
+            "usage": self.usage,
+        }
+
+
+@dataclass
+class DraftResult:
+    comment: str
+    channel: str | None
+    drafts: list[Draft]
+    triage: Triage
+    sources: list[Source]
+    drafter: str  # "offline composer" or "llm:<model>"
+    prompt_versions: dict[str, str]
+    timings_ms: dict[str, float]
+    budget: Budget | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def usage(self) -> dict:
+        total = {"input_tokens": 0, "output_tokens": 0, "cost_usd": 0.0}
+        for d in self.drafts:
+            for key in total:
+                total[key] += d.usage.get(key, 0)
+        total["cost_usd"] = round(total["cost_usd"], 6)
+        return total
+
+    def to_dict(self) -> dict:
+        return {
+            "comment": self.comment,
+            "channel": self.channel,
+            "drafter": self.drafter,
+            "drafts": [d.to_dict() for d in self.drafts],
+            "triage": self.triage.to_dict(),
+            "sources": [s.to_dict() for s in self.sources],
+            "prompt_versions": self.prompt_versions,
+            "timings_ms": self.timings_ms,
+            "usage": self.usage,
+            "budget": self.budget.to_dict() if self.budget else None,
+            "warnings": self.warnings,
+        }
