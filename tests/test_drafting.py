@@ -160,7 +160,10 @@ def test_llm_failure_falls_back_to_offline_and_says_so(offline_settings, openai_
 def test_variants_are_written_at_the_same_time(offline_settings, openai_stub):
     openai_stub.replies.extend([TRIAGE_JSON] + [{"delay": 0.4, "content": GOOD_ANSWER}] * 3)
     result = draft_replies(
-        "Курьер опоздал на 5 часов и нагрубил мне", llm_settings(offline_settings, openai_stub), channel="instagram", n=3
+        "Курьер опоздал на 5 часов и нагрубил мне",
+        llm_settings(offline_settings, openai_stub),
+        channel="instagram",
+        n=3,
     )
     assert [d.angle for d in result.drafts] == ["warm and personal", "short and to the point", "calm and formal"]
     assert openai_stub.peak_in_flight == 3
