@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+from . import llm_cache
 from .settings import Settings
 
 # US dollars per million tokens (input, output); a model not listed costs 0 (a local server).
@@ -25,6 +26,7 @@ class Completion:
     input_tokens: int = 0
     output_tokens: int = 0
     model: str = ""
+    cached: bool = False  # read from the on-disk cache: no tokens were spent
 
     @property
     def cost_usd(self) -> float:
@@ -71,6 +73,14 @@ def complete(settings: Settings, system: str, user: str, model=None, on_token=No
     (ASSISTANT_LLM_MAX_RETRIES)."""
     import openai
 
+    key = None
+    if settings.llm_cache and model is None:
+        key = llm_cache.cache_key(settings.llm_model, settings.openai_base_url, 0.0, system, user)
+        cached = llm_cache.read(settings.llm_cache_dir, key)
+        if cached is not None:
+            if on_token is not None:
+                on_token(cached["text"])
+            return Completion(cached["text"], model=settings.llm_model, cached=True)
     chat = model or make_chat_model(settings)
     messages = [("system", system), ("human", user)]
     try:
@@ -98,9 +108,12 @@ def complete(settings: Settings, system: str, user: str, model=None, on_token=No
         ) from error
     except (ValueError, KeyError, TypeError) as error:  # an answer the client could not read
         raise LLMError(f"the model server sent an answer that could not be read: {error}") from error
-    return Completion(
+    answer = Completion(
         text=text.strip(),
         input_tokens=int(usage.get("input_tokens", 0)),
         output_tokens=int(usage.get("output_tokens", 0)),
         model=settings.llm_model,
     )
+    if key is not None:
+        llm_cache.write(settings.llm_cache_dir, key, {"text": answer.text, "model": answer.model})
+    return answer

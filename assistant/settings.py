@@ -39,6 +39,7 @@ class Settings:
     llm_timeout_s: float = 30.0
     llm_max_retries: int = 2
     llm_triage: bool = True  # refine the offline triage with the LLM when one is configured
+    llm_cache: bool = False  # keep every LLM answer on disk by its exact request (eval runs turn this on)
     embedding_timeout_s: float = 30.0
     chunk_tokens: int = 256
     chunk_overlap_tokens: int = 32
@@ -66,6 +67,10 @@ class Settings:
     @property
     def tiktoken_cache_dir(self) -> Path:
         return self.data_dir / "tiktoken"
+
+    @property
+    def llm_cache_dir(self) -> Path:
+        return self.data_dir / "llm-cache"
 
 
 def mask_secret(value: str | None) -> str | None:
@@ -102,6 +107,7 @@ _ENV = {
     "ASSISTANT_LLM_TIMEOUT": ("llm_timeout_s", float),
     "ASSISTANT_LLM_MAX_RETRIES": ("llm_max_retries", int),
     "ASSISTANT_LLM_TRIAGE": ("llm_triage", _boolean),
+    "ASSISTANT_LLM_CACHE": ("llm_cache", _boolean),
     "ASSISTANT_EMBEDDING_TIMEOUT": ("embedding_timeout_s", float),
     "ASSISTANT_CHUNK_TOKENS": ("chunk_tokens", int),
     "ASSISTANT_CHUNK_OVERLAP_TOKENS": ("chunk_overlap_tokens", int),

@@ -30,14 +30,6 @@ def add_parsers(verbs) -> None:
     check.add_argument("--judge", action="store_true", help="also ask the configured LLM and show disagreements")
     check.set_defaults(handler=_check)
 
-    evals = verbs.add_parser("eval", help="measure the checker and the drafts")
-    eval_verbs = evals.add_subparsers(metavar="WHAT")
-    calibrate = eval_verbs.add_parser("calibrate", help="precision, recall and F1 of every rule on labelled replies")
-    calibrate.add_argument("file", nargs="?", default="evals/labelled/replies.jsonl")
-    calibrate.add_argument("--quiet", action="store_true", help="no list of misclassified replies")
-    calibrate.add_argument("--min-f1", type=float, default=None, help="exit 1 when a rule's F1 is below this")
-    calibrate.set_defaults(handler=_calibrate)
-
 
 def _check(args: argparse.Namespace, settings: Settings) -> int:
     if args.text is not None:
@@ -109,23 +101,3 @@ def _print_checklist(request: CheckRequest, result: CheckResult, judged: dict | 
                 print(f"judge disagrees on {rule}: says {judged['verdicts'][rule]} {reason}".rstrip())
         else:
             print("judge agrees on every rule")
-
-
-def _calibrate(args: argparse.Namespace, settings: Settings) -> int:
-    from ..calibration import calibrate, load_labelled, report_lines
-
-    path = Path(args.file)
-    if not path.is_file():
-        print(f"error: {path}: no such file", file=sys.stderr)
-        return EXIT_USAGE
-    items, problems = load_labelled(path)
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    result = calibrate(items, load_knowledge(settings.knowledge_dir).brand)
-    print("\n".join(report_lines(result, show_misses=not args.quiet)))
-    if args.min_f1 is not None:
-        low = [rule for rule, score in result.scores.items() if score.macro_f1 < args.min_f1]
-        if low:
-            print(f"below F1 {args.min_f1}: {', '.join(low)}", file=sys.stderr)
-            return EXIT_PROBLEMS
-    return EXIT_OK

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from dataclasses import dataclass
 
 _WORD = re.compile(r"\d+(?:[.,]\d+)?|[^\W_]+(?:['’\-][^\W_]+)*")
@@ -48,11 +49,17 @@ def _morph():
     return pymorphy3.MorphAnalyzer()
 
 
-@functools.cache
-def _stemmer():
-    import snowballstemmer
+_local = threading.local()
 
-    return snowballstemmer.stemmer("english")
+
+def _stemmer():
+    """One stemmer per thread: a Snowball stemmer keeps the word it works on in itself."""
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        import snowballstemmer
+
+        stemmer = _local.stemmer = snowballstemmer.stemmer("english")
+    return stemmer
 
 
 @functools.lru_cache(maxsize=200_000)

@@ -1,0 +1,229 @@
+"""Read an eval suite (`evals/suites/*.yaml`) into typed cases. Every problem names the file and
+line; a malformed case is skipped and reported, the others still run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ..knowledge import yaml_lines
+from ..rules import RULE_IDS
+
+DRAFTERS = ("offline", "llm")
+LANGS = ("ru", "en")
+CHANNELS = ("instagram", "vk", "telegram", "marketplace", "email")
+CASE_KEYS = {"id", "comment", "channel", "lang", "customer_name", "context", "tags", "expect"}
+EXPECT_KEYS = {"rules", "must_mention", "must_not_mention", "max_len"}
+SETTING_KEYS = {"drafter", "variants", "concurrency", "thresholds", "min_case_pass_rate", "max_missed_by_checker"}
+
+
+@dataclass(frozen=True)
+class Expect:
+    rules: tuple[str, ...] = ()
+    must_mention: tuple[tuple[str, ...], ...] = ()  # every item must occur; an item lists alternatives
+    must_not_mention: tuple[str, ...] = ()
+    max_len: int | None = None
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    comment: str
+    channel: str
+    lang: str
+    tags: tuple[str, ...]
+    expect: Expect
+    customer_name: str | None = None
+    context: str | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class SuiteSettings:
+    drafter: str = "offline"
+    variants: int = 3
+    concurrency: int = 4
+    thresholds: dict[str, float] = field(default_factory=dict)  # rule -> minimum pass rate
+    min_case_pass_rate: float = 1.0
+    max_missed_by_checker: int = 0  # drafts that pass the checklist but break the case's limits
+
+
+@dataclass
+class Suite:
+    name: str
+    path: Path
+    description: str
+    settings: SuiteSettings
+    cases: list[Case]
+    problems: list[str] = field(default_factory=list)  # "file:line: what is wrong"
+
+
+class SuiteError(ValueError):
+    """The suite cannot be read at all (missing file, broken YAML)."""
+
+
+def load_suite(path: Path | str) -> Suite:
+    path = Path(path)
+    if not path.is_file():
+        known = ", ".join(sorted(p.name for p in path.parent.glob("*.yaml"))) if path.parent.is_dir() else ""
+        raise SuiteError(f"{path}: no such suite" + (f" (suites there: {known})" if known else ""))
+    try:
+        data = yaml_lines.load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise SuiteError(f"{path}:{yaml_lines.error_line(error) or 1}: {yaml_lines.error_text(error)}") from error
+    if not isinstance(data, dict):
+        raise SuiteError(f"{path}:1: a suite is a mapping with `suite`, `settings` and `cases`")
+    problems: list[str] = []
+
+    def problem(line: int, text: str) -> None:
+        problems.append(f"{path}:{line}: {text}")
+
+    settings = _settings(data.get("settings") or {}, data.line_of("settings"), problem)
+    raw_cases = data.get("cases")
+    if not isinstance(raw_cases, list) or not raw_cases:
+        raise SuiteError(f"{path}:{data.line_of('cases')}: `cases` must be a non-empty list of cases")
+    cases, seen = [], set()
+    for raw in raw_cases:
+        case = _case(raw, problem)
+        if case is None:
+            continue
+        if case.id in seen:
+            problem(case.line, f'the case id "{case.id}" is used twice; ids must be unique')
+            continue
+        seen.add(case.id)
+        cases.append(case)
+    name = str(data.get("suite") or path.stem)
+    return Suite(name, path, str(data.get("description") or "").strip(), settings, cases, problems)
+
+
+def _settings(raw, line: int, problem) -> SuiteSettings:
+    if not isinstance(raw, dict):
+        problem(line, "`settings` must be a mapping")
+        return SuiteSettings()
+    for key in set(raw) - SETTING_KEYS:
+        problem(raw.line_of(key), f"unknown setting `{key}` (known: {', '.join(sorted(SETTING_KEYS))})")
+    values: dict = {}
+    drafter = raw.get("drafter", "offline")
+    if drafter not in DRAFTERS:
+        problem(raw.line_of("drafter"), f'drafter "{drafter}" is unknown (use offline or llm)')
+    else:
+        values["drafter"] = drafter
+    for key, low, high in (("variants", 1, 10), ("concurrency", 1, 64), ("max_missed_by_checker", 0, 10_000)):
+        if key in raw:
+            if isinstance(raw[key], int) and not isinstance(raw[key], bool) and low <= raw[key] <= high:
+                values[key] = raw[key]
+            else:
+                problem(raw.line_of(key), f"`{key}` must be a whole number from {low} to {high}")
+    if "min_case_pass_rate" in raw:
+        rate = _rate(raw["min_case_pass_rate"])
+        if rate is None:
+            problem(raw.line_of("min_case_pass_rate"), "`min_case_pass_rate` must be a number from 0 to 1")
+        else:
+            values["min_case_pass_rate"] = rate
+    thresholds = raw.get("thresholds") or {}
+    if not isinstance(thresholds, dict):
+        problem(raw.line_of("thresholds"), "`thresholds` maps rule ids to a minimum pass rate (0 to 1)")
+        thresholds = {}
+    values["thresholds"] = {}
+    for rule, value in thresholds.items():
+        where = thresholds.line_of(rule) if hasattr(thresholds, "line_of") else line
+        if rule not in RULE_IDS:
+            problem(where, f'"{rule}" is not a rule (rules: {", ".join(RULE_IDS)})')
+        elif _rate(value) is None:
+            problem(where, f"the threshold of {rule} must be a number from 0 to 1, not {value!r}")
+        else:
+            values["thresholds"][rule] = _rate(value)
+    return SuiteSettings(**values)
+
+
+def _rate(value) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        return None
+    return float(value)
+
+
+def _case(raw, problem) -> Case | None:
+    if not isinstance(raw, dict):
+        problem(getattr(raw, "line", 0) or 1, "a case must be a mapping with id, comment, channel, lang, tags, expect")
+        return None
+    line = raw.line
+    errors: list[str] = []
+
+    def bad(key: str, text: str) -> None:
+        errors.append(text)
+        problem(raw.line_of(key), text)
+
+    for key in set(raw) - CASE_KEYS:
+        bad(key, f"unknown key `{key}` in a case (known: {', '.join(sorted(CASE_KEYS))})")
+    case_id = raw.get("id")
+    label = f'case "{case_id}"' if case_id else "a case"
+    if not isinstance(case_id, str) or not case_id.strip():
+        bad("id", "a case needs an `id` (a short unique name)")
+    for key in ("comment", "channel", "lang"):
+        if not isinstance(raw.get(key), str) or not raw[key].strip():
+            bad(key, f"{label} needs `{key}`")
+    if isinstance(raw.get("channel"), str) and raw["channel"] not in CHANNELS:
+        bad("channel", f'{label}: channel "{raw["channel"]}" is unknown (known: {", ".join(CHANNELS)})')
+    if isinstance(raw.get("lang"), str) and raw["lang"] not in LANGS:
+        bad("lang", f'{label}: lang "{raw["lang"]}" is unknown (use ru or en)')
+    tags = raw.get("tags") or []
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        bad("tags", f"{label}: `tags` must be a list of words")
+        tags = []
+    expect = _expect(raw.get("expect"), raw.line_of("expect"), label, bad)
+    if errors or expect is None:
+        return None
+    return Case(
+        id=case_id.strip(),
+        comment=raw["comment"].strip(),
+        channel=raw["channel"],
+        lang=raw["lang"],
+        tags=tuple(tags),
+        expect=expect,
+        customer_name=_optional_text(raw.get("customer_name")),
+        context=_optional_text(raw.get("context")),
+        line=line,
+    )
+
+
+def _optional_text(value) -> str | None:
+    return str(value).strip() if value not in (None, "") else None
+
+
+def _expect(raw, line: int, label: str, bad) -> Expect | None:
+    if raw is None:
+        return Expect()
+    if not isinstance(raw, dict):
+        bad("expect", f"{label}: `expect` must be a mapping (rules, must_mention, must_not_mention, max_len)")
+        return None
+    ok = True
+    for key in set(raw) - EXPECT_KEYS:
+        bad("expect", f"{label}: unknown key `{key}` in expect (known: {', '.join(sorted(EXPECT_KEYS))})")
+        ok = False
+    rules = raw.get("rules") or []
+    unknown = [r for r in rules if r not in RULE_IDS] if isinstance(rules, list) else ["?"]
+    if unknown:
+        bad("expect", f"{label}: expect.rules has unknown rules {unknown} (rules: {', '.join(RULE_IDS)})")
+        ok = False
+    mentions = []
+    for item in raw.get("must_mention") or []:
+        options = item if isinstance(item, list) else [item]
+        if not options or not all(isinstance(o, str | int) and str(o).strip() for o in options):
+            bad("expect", f"{label}: each must_mention item is a word or a list of alternative words")
+            ok = False
+            continue
+        mentions.append(tuple(str(o).strip() for o in options))
+    forbidden = raw.get("must_not_mention") or []
+    if not isinstance(forbidden, list) or not all(isinstance(o, str | int) for o in forbidden):
+        bad("expect", f"{label}: must_not_mention must be a list of words or phrases")
+        ok = False
+        forbidden = []
+    max_len = raw.get("max_len")
+    if max_len is not None and (not isinstance(max_len, int) or isinstance(max_len, bool) or max_len < 1):
+        bad("expect", f"{label}: max_len must be a positive whole number of characters")
+        ok = False
+    if not ok:
+        return None
+    return Expect(tuple(rules), tuple(mentions), tuple(str(o) for o in forbidden), max_len)
