@@ -20,6 +20,7 @@ from .rules.text import analyse
 from .triage import Triage
 
 ANGLES = ("warm", "brief", "team voice")
+STYLE_ANGLES = {"shorter": "brief", "warmer": "warm", "more formal": "team voice"}
 _PLACEHOLDER = re.compile(r"\{(\w+)(?::(\w+))?\}")
 
 
@@ -124,7 +125,10 @@ def compose(
     prompts_dir: Path,
     n: int = 3,
     past_replies: list[dict] | None = None,
+    style: str | None = None,
 ) -> list[ComposedDraft]:
+    """`style` is the writer's request when regenerating: "shorter", "warmer" or "more formal"
+    give every variant that angle (with different wording)."""
     lang = triage.lang
     phrases = load_phrases(Path(prompts_dir), lang)
     values = brand_limits(brand)
@@ -143,7 +147,7 @@ def compose(
 
     drafts = []
     for index in range(max(1, n)):
-        angle = ANGLES[index % len(ANGLES)]
+        angle = STYLE_ANGLES.get(style or "", ANGLES[index % len(ANGLES)])
         parts = _parts(triage, phrases, values, lang, channel, index, angle)
         used = None
         if angle == "team voice" and borrowed:

@@ -7,6 +7,7 @@ A draft that still breaks a rule after repair is returned marked as failing, nev
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -24,7 +25,10 @@ from .settings import Settings
 from .store import Store, StoreError
 from .triage import Triage, refine_with_llm, triage
 
-__all__ = ["Draft", "DraftResult", "draft_replies"]
+__all__ = ["INSTRUCTIONS", "Draft", "DraftResult", "draft_replies"]
+
+LANGUAGE_OF = {"in English": "en", "in Russian": "ru"}
+INSTRUCTIONS = ("shorter", "warmer", "more formal", *LANGUAGE_OF)  # what the app offers when regenerating
 
 
 class _Clock:
@@ -55,8 +59,11 @@ def draft_replies(
     knowledge: Knowledge | None = None,
     use_llm: bool | None = None,
     on_token: Callable[[int, str], None] | None = None,
+    instruction: str | None = None,
 ) -> DraftResult:
-    """Drafts for one comment. `on_token(variant, text)` receives the LLM's text as it streams."""
+    """Drafts for one comment. `on_token(variant, text)` receives the LLM's text as it streams.
+    `instruction` is the writer's request when regenerating (one of INSTRUCTIONS, or free text
+    for an LLM); "in English" / "in Russian" also change the language the drafts are checked in."""
     if not comment or not comment.strip():
         raise ValueError("the comment is empty: paste the customer's comment to draft a reply")
     clock = _Clock()
@@ -78,6 +85,8 @@ def draft_replies(
             found, problem = refining.result()
             clock.marks["llm_triage_wait"] = round((time.perf_counter() - started) * 1000, 2)
             warnings += [problem] if problem else []
+    if instruction in LANGUAGE_OF:
+        found = dataclasses.replace(found, lang=LANGUAGE_OF[instruction])
     warnings += _triage_warnings(found)
     drafter = f"llm:{settings.llm_model}" if use_llm else "offline composer"
     versions = {"composer": load_phrases(settings.prompts_dir, found.lang).get("version", "composer-0")}
@@ -88,7 +97,18 @@ def draft_replies(
     if use_llm:
         try:
             written = llm_drafts(
-                comment, found, sources, brand, channel, name, n, context, settings, _triage_warnings(found), on_token
+                comment,
+                found,
+                sources,
+                brand,
+                channel,
+                name,
+                n,
+                context,
+                settings,
+                _triage_warnings(found),
+                on_token,
+                instruction,
             )
             drafts, budget = written.drafts, written.budget
             versions.update(written.versions)
@@ -101,7 +121,7 @@ def draft_replies(
     if not drafts:
         with clock.stage("generation"):
             past = [{"id": s.id, "text": s.text, "lang": s.metadata.get("lang")} for s in sources if s.kind == "reply"]
-            composed = compose(comment, found, brand, channel, name, settings.prompts_dir, n, past)
+            composed = compose(comment, found, brand, channel, name, settings.prompts_dir, n, past, instruction)
         with clock.stage("check_and_repair"):
             drafts = [
                 check_and_repair(d.text, d.angle, comment, channel, found, brand, settings.prompts_dir)

@@ -64,6 +64,7 @@ def llm_drafts(
     settings: Settings,
     warnings: list[str],
     on_token: Callable[[int, str], None] | None = None,
+    instruction: str | None = None,
 ) -> LLMDrafts:
     """Raises LLMError only when no variant could be written."""
     started = time.perf_counter()
@@ -98,6 +99,8 @@ def llm_drafts(
         "examples": examples,
         "context": quote_data("context", context),
         "comment": quote_data("comment", comment),
+        # the writer's request ("shorter", "in English") comes from the app's buttons, not the customer
+        "instruction": f" The writer asks for this version: {instruction}." if instruction else "",
     }
     request = _Request(comment, found, brand, channel, settings, system, draft_t, values, revise_t)
     prompt_ms = (time.perf_counter() - started) * 1000

@@ -109,12 +109,13 @@ def retrieve_context(
     hits = store.query_vector(vector, 2 * (wanted_policies + wanted_replies), where_filter(None, channel, lang), True)
     policies = [h for h in hits if h.metadata.get("kind") == "policy"][:wanted_policies]
     replies = [h for h in hits if h.metadata.get("kind") == "reply"][:wanted_replies]
-    if len(policies) < k_policies:
-        policies = store.query_vector(vector, wanted_policies, where_filter("policy", channel, None), True)
     if len(replies) < k_replies:
         replies = store.query_vector(vector, wanted_replies, where_filter("reply", channel, lang), True)
     if not replies and channel:  # no past reply on this channel: any channel will do
         replies = store.query_vector(vector, wanted_replies, where_filter("reply", None, lang), True)
+    replies = [h for h in replies if h.metadata.get("status") != "pending"]  # not imitated until approved
+    if len(policies) < k_policies:
+        policies = store.query_vector(vector, wanted_policies, where_filter("policy", channel, None), True)
     policies = [_boosted(h, topic, topic_boost) for h in policies]
     replies = _one_per_reply([_boosted(h, topic, topic_boost) for h in replies])
     chosen = mmr(sorted(policies, key=lambda h: -h.score), k_policies) + mmr(replies, k_replies)

@@ -105,7 +105,7 @@ class Store:
             "last_sync": meta.get("last_sync"),
         }
 
-    def sync(self, documents: Sequence[Document], progress: bool | None = None) -> SyncReport:
+    def sync(self, documents: Sequence[Document], progress: bool | None = None, on_progress=None) -> SyncReport:
         """Make the collection hold exactly `documents`, embedding only the new ones."""
         started = time.perf_counter()
         wanted = {doc.id: doc for doc in documents}
@@ -120,7 +120,7 @@ class Store:
         if relabelled:
             for batch in _batches(relabelled, 500):
                 self.collection.update(ids=[d.id for d in batch], metadatas=[d.metadata for d in batch])
-        self._add(new, progress)
+        self._add(new, progress, on_progress)
         self._mark_synced()
         return SyncReport(
             added=len(new),
@@ -134,7 +134,8 @@ class Store:
         """Add documents known to be new (benchmarks fill a store this way)."""
         self._add(list(documents), progress)
 
-    def _add(self, documents: list[Document], progress: bool | None) -> None:
+    def _add(self, documents: list[Document], progress: bool | None, on_progress=None) -> None:
+        """`on_progress(done, total)` is told after every batch (the app's progress bar)."""
         if not documents:
             return
         show = sys.stderr.isatty() if progress is None else progress
@@ -148,6 +149,8 @@ class Store:
                     metadatas=[d.metadata for d in batch],
                 )
                 bar.update(len(batch))
+                if on_progress:
+                    on_progress(bar.n, len(documents))
 
     def query(self, text: str, k: int = 5, where: dict | None = None) -> list[Hit]:
         if self.count() == 0:

@@ -1,37 +1,142 @@
-"""The browser app, through Streamlit's own test harness."""
+"""The browser app through Streamlit's own test harness: each page's main flow, with the real
+pipeline, store and files (and the stub server where an LLM is needed)."""
 
 from pathlib import Path
 
 import pytest
+import streamlit as st
+import yaml
 from streamlit.testing.v1 import AppTest
 
+from assistant.history import History
+
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
+COMMENT = "Курьер опоздал на 5 часов и нагрубил мне"
 
 
 @pytest.fixture
-def app(indexed_demo, monkeypatch):
-    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(indexed_demo.data_dir))
-    monkeypatch.setenv("ASSISTANT_KNOWLEDGE_DIR", str(indexed_demo.knowledge_dir))
+def app(indexed_copy, monkeypatch):
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(indexed_copy.data_dir))
+    monkeypatch.setenv("ASSISTANT_KNOWLEDGE_DIR", str(indexed_copy.knowledge_dir))
+    st.cache_resource.clear()  # settings and the store are shared per server: start each test afresh
     at = AppTest.from_file(APP, default_timeout=120).run()
+    assert not at.exception
+    yield at
+    st.cache_resource.clear()
+
+
+def texts(at) -> list[str]:
+    return [m.value for m in at.markdown]
+
+
+def draft(at, comment: str = COMMENT):
+    at.text_area(key="comment").input(comment)
+    at.button[0].click().run()  # the form's Draft button (Ctrl+Enter in the comment submits it too)
     assert not at.exception
     return at
 
 
-def test_writer_drafts_offline_and_sees_the_checklist(app):
-    assert "Offline mode" in app.info[0].value
-    app.text_area(key="comment").input("Курьер опоздал на 5 часов и нагрубил мне").run()
-    app.button[0].click().run()
-    assert not app.exception
-    texts = [m.value for m in app.markdown]
-    assert any("Draft 1" in t and "passes every applicable rule" in t for t in texts)
-    assert any("`invite_dm`" in t for t in texts)
+def test_writer_drafts_offline_and_sees_the_checklist_and_evidence(app):
+    assert "Offline mode" in app.info[0].value and "OPENAI_BASE_URL" in app.info[0].value
+    draft(app)
+    assert any("**Draft 1**" in t and "passes every applicable rule" in t for t in texts(app))
+    assert any(t.startswith("✅ `invite_dm`") for t in texts(app))
+    assert any("<mark title='invite_dm'" in t for t in texts(app))  # the words that decided it
     assert "Direct" in app.code[0].value
+    assert "offline composer" in app.caption[0].value and "topic courier_behaviour" in app.caption[0].value
 
 
-def test_knowledge_tab_shows_the_index_and_searches_it(app):
-    metrics = {m.label: m.value for m in app.metric}
-    assert metrics["Policies"] == "10" and int(metrics["Indexed documents"]) > 100
-    search_box = [t for t in app.text_input if t.label.startswith("Search")][0]
-    search_box.input("курьер опоздал").run()
+def test_an_edit_is_rechecked_and_recorded(app, indexed_copy):
+    draft(app)
+    editor = [t for t in app.text_area if t.key and t.key.startswith("edit-")][0]
+    editor.input("Курьер опоздал, бывает.").run()
+    assert any("(edited, re-checked)" in t and "FAILS" in t and "invite_dm" in t for t in texts(app))
+    assert any(t.startswith("❌ `invite_dm`") for t in texts(app))
+    with History(indexed_copy.data_dir)._connect() as db:
+        assert db.execute("SELECT text FROM events WHERE kind = 'edited'").fetchone()[0] == "Курьер опоздал, бывает."
+
+
+def test_marking_a_draft_as_sent_and_saving_it_for_the_trainers(app, indexed_copy):
+    draft(app)
+    app.button(key=[b.key for b in app.button if b.key and b.key.startswith("kept-")][1]).click().run()
+    kept = History(indexed_copy.data_dir).recent(1)[0]
+    assert kept["kept_variant"] == 1 and "Direct" in kept["kept_text"]
+    assert any(b.label == "✔ Sent" and b.disabled for b in app.button)
+
+    app.button(key=[b.key for b in app.button if b.key and b.key.startswith("save-")][0]).click().run()
+    saved = yaml.safe_load((indexed_copy.knowledge_dir / "replies" / "from_writers.yaml").read_text(encoding="utf-8"))
+    assert (
+        saved[0]["status"] == "pending" and saved[0]["comment"] == COMMENT and saved[0]["topic"] == "courier_behaviour"
+    )
+
+    app.switch_page("app_pages/knowledge_page.py").run()
     assert not app.exception
-    assert any("Поведение курьера" in m.value or "Задержка доставки" in m.value for m in app.markdown)
+    assert any("is pending review" in w.value for w in app.warning)  # lint marks it
+    app.button(key=f"approve-{saved[0]['id']}").click().run()
+    saved = yaml.safe_load((indexed_copy.knowledge_dir / "replies" / "from_writers.yaml").read_text(encoding="utf-8"))
+    assert saved[0]["status"] == "approved"
+
+
+def test_regenerating_shorter_keeps_the_earlier_drafts(app):
+    draft(app)
+    app.button(key="regenerate-shorter").click().run()
+    assert not app.exception
+    assert "regenerated: shorter" in app.caption[0].value
+    assert any(e.label.startswith("Earlier drafts for this comment") for e in app.expander)
+
+
+def test_an_empty_comment_asks_for_one(app):
+    app.button[0].click().run()
+    assert "Paste the customer's comment first." in [w.value for w in app.warning]
+
+
+def test_an_llm_timeout_says_so_and_keeps_the_comment(indexed_copy, monkeypatch, openai_stub):
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(indexed_copy.data_dir))
+    monkeypatch.setenv("ASSISTANT_KNOWLEDGE_DIR", str(indexed_copy.knowledge_dir))
+    monkeypatch.setenv("OPENAI_BASE_URL", openai_stub.base_url)
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-very-secret-key-123")
+    monkeypatch.setenv("ASSISTANT_LLM_TIMEOUT", "0.5")
+    monkeypatch.setenv("ASSISTANT_LLM_MAX_RETRIES", "0")
+    monkeypatch.setenv("ASSISTANT_LLM_TRIAGE", "false")
+    openai_stub.replies.extend([{"delay": 2, "content": "late"}] * 3)
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    try:
+        draft(at)
+        assert at.text_area(key="comment").value == COMMENT
+        assert any("the LLM failed" in e.value and "did not answer within 0.5s" in e.value for e in at.error)
+        assert any("passes every applicable rule" in t for t in texts(at))  # the offline composer stood in
+        shown = " ".join(str(getattr(e, "value", "")) for e in [*at.markdown, *at.success, *at.caption, *at.error])
+        assert "sk-very-secret-key-123" not in shown and openai_stub.base_url in at.success[0].value
+    finally:
+        st.cache_resource.clear()
+
+
+def test_knowledge_page_shows_the_index_and_searches_it(app):
+    app.switch_page("app_pages/knowledge_page.py").run()
+    assert not app.exception
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Policies"] == "10" and int(metrics["Indexed chunks"]) > 100 and metrics["Errors"] == "0"
+    app.text_input[0].input("курьер опоздал").run()
+    assert any("Поведение курьера" in t or "Задержка доставки" in t for t in texts(app))
+    reindex = [b for b in app.button if b.label == "Re-index"][0]
+    reindex.click().run()
+    assert any("Index in sync: 0 embedded" in s.value for s in app.success)
+
+
+def test_evals_page_runs_a_suite_and_shows_the_gates(app):
+    app.switch_page("app_pages/evals_page.py").run()
+    assert not app.exception
+    app.selectbox[0].select(Path("evals/suites/smoke.yaml")).run()
+    [b for b in app.button if b.label == "Run suite"][0].click().run()
+    assert not app.exception
+    assert any("smoke:" in m.value and "cases pass" in m.value for m in [*app.success, *app.error])
+    assert len(app.table) >= 1
+
+
+def test_history_page_lists_what_was_drafted(app):
+    draft(app)
+    app.switch_page("app_pages/history_page.py").run()
+    assert not app.exception
+    assert app.caption[0].value.endswith(" runs")
+    assert "courier_behaviour" in app.expander[0].label

@@ -1,0 +1,1 @@
+"""The pages of the browser app (`app.py` is the entry point that lays them out)."""
