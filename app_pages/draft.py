@@ -114,30 +114,45 @@ def show_run(run: dict) -> None:
             st.text(source.text)
 
 
+def _recheck(text: str, result):
+    return check_reply(text, result.comment, result.channel, result.triage.lang, knowledge().brand)
+
+
 def show_draft(run_id: int, index: int, draft, result) -> None:
     key = f"edit-{run_id}-{index}"
     with st.container(border=True):
-        text = st.text_area(f"Draft {index + 1} · {draft.angle}", value=draft.text, key=key, height=180)
-        edited = text != draft.text
-        check = (
-            draft.check
-            if not edited
-            else check_reply(text, result.comment, result.channel, result.triage.lang, knowledge().brand)
-        )
-        if edited and state["recorded"].get((run_id, index)) != text:
-            history().record_edit(run_id, index, text)
-            state["recorded"][(run_id, index)] = text
+        previous = state.get(key, draft.text)
+        edited_before = previous != draft.text
+        check = draft.check if not edited_before else _recheck(previous, result)
         verdict = "passes every applicable rule" if check.passed else "FAILS: " + ", ".join(check.failed_rules)
-        st.markdown(f"**Draft {index + 1}**{' (edited, re-checked)' if edited else ''} · {verdict}")
+        st.markdown(
+            f"**Draft {index + 1}** · {draft.angle}{' · edited, re-checked' if edited_before else ''} · {verdict}"
+        )
         left, right = st.columns([3, 2])
         with left:
-            st.code(text, language=None, wrap_lines=True)  # its copy button copies the text as it is now
-            st.markdown(highlighted(text, check), unsafe_allow_html=True)
-            for action in draft.repairs if not edited else ():
+            text = st.text_area(
+                f"Draft {index + 1}",
+                value=draft.text,
+                key=key,
+                height=200,
+                label_visibility="collapsed",
+                help="Edit freely: the checklist re-checks the text when you click outside or press Ctrl+Enter",
+            )
+            if text != previous:  # changed in this very run: check what is there now
+                check = draft.check if text == draft.text else _recheck(text, result)
+            for action in draft.repairs if text == draft.text else ():
                 st.caption(f"repaired: {action}")
         with right:
             checklist(check)
+        edited = text != draft.text
+        if edited and state["recorded"].get((run_id, index)) != text:
+            history().record_edit(run_id, index, text)
+            state["recorded"][(run_id, index)] = text
+        with st.expander("The words that decided each rule", expanded=not check.passed):
+            st.markdown(highlighted(text, check), unsafe_allow_html=True)
         buttons = st.columns(3)
+        with buttons[2].popover("📋 Copy text"):
+            st.code(text, language=None, wrap_lines=True)  # its copy button copies the text as it is now
         kept = state["kept"].get(run_id) == index
         if buttons[0].button("✔ Sent" if kept else "Mark as sent", key=f"kept-{run_id}-{index}", disabled=kept):
             history().mark_kept(run_id, index, text)

@@ -73,7 +73,12 @@ if not files:
     st.stop()
 names = [str(p) for p in files]
 selected = st.session_state.get("eval_report")
-shown = st.selectbox("Report", names, index=names.index(selected) if selected in names else 0)
+shown = st.selectbox(
+    "Report",
+    names,
+    index=names.index(selected) if selected in names else 0,
+    format_func=lambda n: f"{Path(n).stem} ({'this app' if Path(n).parent == saved_dir else Path(n).parent})",
+)
 report = json.loads(Path(shown).read_text(encoding="utf-8"))
 
 totals = report["totals"]
@@ -112,7 +117,11 @@ for case in failing:
 st.markdown("**Compare with another report**")
 others = [n for n in names if n != shown]
 if others:
-    baseline_name = st.selectbox("Baseline", others)
+    baseline_name = st.selectbox(
+        "Baseline",
+        others,
+        format_func=lambda n: f"{Path(n).stem} ({'this app' if Path(n).parent == saved_dir else Path(n).parent})",
+    )
     try:
         comparison = compare(report, load_report(baseline_name))
     except BaselineError as error:

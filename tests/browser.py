@@ -133,7 +133,7 @@ def wait_idle(page, timeout_ms: float = PAGE_TIMEOUT_MS) -> None:
 def open_app(page, url: str) -> None:
     """Load the app and wait until the script has run once and drawn the draft form."""
     page.goto(url, wait_until="domcontentloaded")
-    page.get_by_label("Customer's comment").wait_for(state="visible", timeout=PAGE_TIMEOUT_MS)
+    page.get_by_role("textbox", name="Customer's comment").wait_for(state="visible", timeout=PAGE_TIMEOUT_MS)
     wait_idle(page)
 
 

@@ -50,7 +50,7 @@ def test_an_edit_is_rechecked_and_recorded(app, indexed_copy):
     draft(app)
     editor = [t for t in app.text_area if t.key and t.key.startswith("edit-")][0]
     editor.input("Курьер опоздал, бывает.").run()
-    assert any("(edited, re-checked)" in t and "FAILS" in t and "invite_dm" in t for t in texts(app))
+    assert any("edited, re-checked" in t and "FAILS" in t and "invite_dm" in t for t in texts(app))
     assert any(t.startswith("❌ `invite_dm`") for t in texts(app))
     with History(indexed_copy.data_dir)._connect() as db:
         assert db.execute("SELECT text FROM events WHERE kind = 'edited'").fetchone()[0] == "Курьер опоздал, бывает."

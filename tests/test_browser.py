@@ -63,7 +63,7 @@ def page(browser, app_url):
 def test_writer_drafts_a_reply_and_sees_the_checklist(page):
     from playwright.sync_api import expect
 
-    page.get_by_label("Customer's comment").fill(COMMENT)
+    page.get_by_role("textbox", name="Customer's comment").fill(COMMENT)
     page.get_by_role("button", name="Draft", exact=True).click()
 
     verdict = page.get_by_text("passes every applicable rule").first
@@ -76,9 +76,32 @@ def test_writer_drafts_a_reply_and_sees_the_checklist(page):
 
 
 def test_knowledge_page_screenshot(page):
-    """Only a screenshot of the Knowledge page, and that its name shows; what it does is tested in test_app.py."""
+    """A screenshot of the Knowledge page and that the index shows; what it does is tested in test_app.py."""
     from playwright.sync_api import expect
 
     go_to(page, "Knowledge")
-    expect(page.get_by_text("Knowledge", exact=True).first).to_be_visible()
+    expect(page.get_by_text("Indexed chunks").first).to_be_visible()
+    expect(page.get_by_text("Embedding model:").first).to_be_visible()
     screenshot(page, "knowledge")
+
+
+def test_evals_page_runs_the_smoke_suite(page):
+    from playwright.sync_api import expect
+
+    go_to(page, "Evals")
+    page.get_by_role("button", name="Run suite").click()
+    expect(page.get_by_text("cases pass").first).to_be_visible(timeout=DRAFT_TIMEOUT_MS)
+    expect(page.get_by_text("Pass rate per rule").first).to_be_visible()
+    wait_idle(page)
+    screenshot(page, "evals")
+
+
+def test_history_page_lists_the_drafts(page):
+    from playwright.sync_api import expect
+
+    page.get_by_role("textbox", name="Customer's comment").fill("Свитер полинял после первой стирки")
+    page.get_by_role("button", name="Draft", exact=True).click()
+    expect(page.get_by_text("passes every applicable rule").first).to_be_visible(timeout=DRAFT_TIMEOUT_MS)
+    go_to(page, "History")
+    expect(page.get_by_text("defective_item").first).to_be_visible()
+    screenshot(page, "history")
