@@ -100,7 +100,7 @@ def fill(template: str, values: dict[str, str], lang: str) -> str | None:
         if key not in values:
             missing = True
             return ""
-        return _inflect(values[key], case, lang) if key == "subject" else values[key]
+        return _inflect(values[key], case, lang) if key in ("subject", "item") else values[key]
 
     text = _PLACEHOLDER.sub(replace, template)
     return None if missing else text
@@ -136,6 +136,8 @@ def compose(
     subject = subject_of(comment, lang, phrases)
     fallback = phrases["subject_fallback"]
     values["subject"] = subject or fallback.get(topic, fallback["default"])
+    values["item"] = subject if subject in phrases.get("items", ()) else fallback["default"]
+    values["_lemmas"] = frozenset(lemma for t in analyse(comment).tokens for lemma in t.lemmas)
     if name:
         values["name"] = name.strip()
     channel_info = brand.channels.get(channel) if brand and channel else None
@@ -182,6 +184,10 @@ def _parts(
 ) -> list[str]:
     greeting = _pick(phrases["greeting"]["with_name" if "name" in values else "without_name"], index, values, lang)
     parts = [greeting]
+    if any(f.kind == "instruction" for f in triage.injection) and "manipulation" in phrases:
+        parts.append(_pick(phrases["manipulation"], index, values, lang))
+        parts.append(fill(phrases["manipulation_help"], values, lang))
+        return parts
     if triage.sentiment == "positive":
         has_subject = values["subject"] not in phrases["subject_fallback"].values()
         parts.append(
@@ -192,18 +198,44 @@ def _parts(
             parts.append(_pick(phrases["closing"]["praise"], index, values, lang))
         return parts
     if triage.sentiment != "negative":
-        parts.append(_pick(phrases["question"], index, values, lang))
+        answer = _answer(phrases, values, lang, index)
+        if answer:
+            parts.append(_pick(phrases["question_thanks"], index, values, lang))
+            parts.append(answer)
+        else:
+            parts.append(_pick(phrases["question"], index, values, lang))
         return parts
     if triage.personal_data:
         parts.append(phrases["personal_data_hidden"])
-    remedies = phrases["remedy"].get(triage.topic) or phrases["remedy"]["default"]
-    parts.append(_pick(phrases["empathy"].get(triage.topic) or phrases["empathy"]["default"], index, values, lang))
+    topic = phrase_topic(triage)
+    remedies = phrases["remedy"].get(topic) or phrases["remedy"]["default"]
+    parts.append(_pick(phrases["empathy"].get(topic) or phrases["empathy"]["default"], index, values, lang))
     parts.append(_pick(remedies, index, values, lang) or _pick(phrases["remedy"]["default"], 0, values, lang))
     invitation = phrases["dm_invitation"]["email" if channel == "email" else "default"]
     parts.append(fill(invitation, values, lang))
     if angle != "brief":
         parts.append(_pick(phrases["closing"]["complaint"], index, values, lang))
     return parts
+
+
+def phrase_topic(triage: Triage) -> str:
+    """Whose phrases answer: harm to a person overrides the topic (care first, then the item)."""
+    return "safety" if "safety" in triage.signals else triage.topic
+
+
+def _answer(phrases: dict, values: dict, lang: str, index: int) -> str | None:
+    """The policy's answer to what the question asks about (size, returns, care…), if any."""
+    lemmas = values.get("_lemmas", frozenset())
+    for entry in phrases.get("answers", ()):
+        if any(_word_in(word, lemmas) for word in entry["when"]):
+            return _pick(entry["answer"], index, values, lang)
+    return None
+
+
+def _word_in(word: str, lemmas: frozenset[str]) -> bool:
+    from .rules.text import lemmas as lemmas_of
+
+    return bool(lemmas_of(word) & lemmas) if " " not in word else False
 
 
 _SPECIFIC = re.compile(r"\d|[«»\"]")

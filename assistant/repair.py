@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .composer import brand_limits, load_phrases, polish
+from .composer import brand_limits, load_phrases, phrase_topic, polish
 from .composer import fill as fill_phrase
 from .drafts import Draft
 from .knowledge import Brand
@@ -133,10 +133,11 @@ def check_and_repair(
         values["dm"] = (channel_info.dm.get(found.lang) if channel_info else None) or (
             "личные сообщения" if found.lang == "ru" else "DM"
         )
-        values["subject"] = phrases["subject_fallback"]["default"]
+        values["subject"] = values["item"] = phrases["subject_fallback"]["default"]
         dm = fill_phrase(phrases["dm_invitation"]["email" if channel == "email" else "default"], values, found.lang)
-        apology = (phrases["empathy"].get(found.topic) or phrases["empathy"]["default"])[0]
-        remedies = phrases["remedy"].get(found.topic) or phrases["remedy"]["default"]
+        topic = phrase_topic(found)
+        apology = (phrases["empathy"].get(topic) or phrases["empathy"]["default"])[0]
+        remedies = phrases["remedy"].get(topic) or phrases["remedy"]["default"]
         remedy = next((r for r in (fill_phrase(t, values, found.lang) for t in remedies) if r), None)
         fixed = repair(
             text,

@@ -79,7 +79,12 @@ def triage(comment: str, brand: Brand | None = None) -> Triage:
         if hits:
             topic_scores[topic] = len(hits)
             found[f"topic:{topic}"] = hits
-    crisis = _hits(signals["crisis"], text)
+    safety = _hits(signals["safety"], text)
+    if safety:
+        found["safety"] = safety
+        if topic_scores.keys() <= {"praise", "product_question"}:
+            topic_scores["defective_item"] = 1  # a product that hurts someone is a defective product
+    crisis = _hits(signals["crisis"], text) + safety
     if crisis:
         found["crisis"] = crisis
         situation = COMPLAINT  # a safety issue or a threat is never "neutral"

@@ -113,7 +113,7 @@ def test_llm_drafts_come_through_the_real_client(offline_settings, openai_stub):
     assert [d.text for d in result.drafts] == [GOOD_ANSWER] * 2
     assert all(d.passed for d in result.drafts)
     assert result.usage["input_tokens"] == 200
-    assert result.prompt_versions["draft"] == "draft-1"
+    assert result.prompt_versions["draft"] == "draft-2"
     assert result.triage.source == "llm" and result.triage.complainer == "aggressive"
     sent = openai_stub.requests[1]["body"]["messages"][-1]["content"]
     assert "<comment>\nКурьер опоздал на 5 часов и нагрубил мне\n</comment>" in sent
