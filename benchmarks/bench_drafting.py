@@ -70,36 +70,39 @@ def main() -> None:
 
         stub = start_stub()
         try:
-            for llm_triage in (False, True):
+            for llm_triage, variants in ((False, 1), (True, 1), (False, 3)):
                 llm = dataclasses.replace(
                     settings, openai_base_url=stub.base_url, openai_api_key="x", llm_model="stub", llm_triage=llm_triage
                 )
-                measure(llm, stub, store, knowledge, args, llm_triage)
+                measure(llm, stub, store, knowledge, args, llm_triage, variants)
         finally:
             stub.stop()
 
 
-def measure(llm, stub, store, knowledge, args, llm_triage: bool) -> None:
+def measure(llm, stub, store, knowledge, args, llm_triage: bool, variants: int) -> None:
     stub.replies.extend(([TRIAGE] if llm_triage else []) + [ANSWER])  # warm-up: client and connection
     draft_replies("прогрев клиента", llm, channel="instagram", n=1, store=store, knowledge=knowledge)
-    totals, overheads = [], []
+    totals, overheads, stages = [], [], []
     for run in range(args.runs):
-        stub.replies.extend(([TRIAGE] if llm_triage else []) + [{"delay": args.delay, "content": ANSWER}])
+        stub.replies.extend(([TRIAGE] if llm_triage else []) + [{"delay": args.delay, "content": ANSWER}] * variants)
         comment = f"{COMMENTS[run % len(COMMENTS)][0]} (заказ {run}, {llm_triage})"  # new text: no cached embedding
         started = time.perf_counter()
-        result = draft_replies(comment, llm, channel="instagram", n=1, store=store, knowledge=knowledge)
+        result = draft_replies(comment, llm, channel="instagram", n=variants, store=store, knowledge=knowledge)
         total = (time.perf_counter() - started) * 1000
         waiting = args.delay * 1000
         totals.append(total)
+        stages.append(result.timings_ms)
         overheads.append(total - waiting)
     assert result.drafter == "llm:stub"
     overhead = statistics.median(overheads)
     label = "with LLM triage (stub answers it at once)" if llm_triage else "offline triage"
     print(
-        f"LLM answering after {args.delay:.1f} s, 1 variant, {label}: total median "
+        f"LLM answering after {args.delay:.1f} s, {variants} variant(s) at once, {label}: total median "
         f"{statistics.median(totals):.0f} ms; overhead median {overhead:.0f} ms = "
         f"{overhead / statistics.median(totals):.1%} (includes the client's HTTP round trips)"
     )
+    own = statistics.median(sum(v for k, v in r.items() if k not in ("generation", "llm_triage_wait")) for r in stages)
+    print(f"  the pipeline's own stages (triage, retrieval, prompt, check and repair): median {own:.0f} ms")
     print("  by stage (last run): " + ", ".join(f"{k} {v:.1f} ms" for k, v in result.timings_ms.items()))
 
 

@@ -24,13 +24,23 @@ def fake_embedding(text: str) -> list[float]:
 @dataclass
 class StubServer:
     """`replies` is the queue of chat answers: a string (the content), or a dict with
-    `status` (an HTTP error code), `delay` (seconds before answering) and `content`."""
+    `status` (an HTTP error code), `delay` (seconds before answering) and `content`. When the
+    queue is empty, `responder(body)` (if set) makes the answer from the request itself."""
 
     httpd: ThreadingHTTPServer
     thread: threading.Thread
     requests: list[dict] = field(default_factory=list)
     replies: list = field(default_factory=list)
     load: dict = field(default_factory=lambda: {"now": 0, "peak": 0})  # chat requests in flight
+    hooks: dict = field(default_factory=dict)
+
+    @property
+    def responder(self):
+        return self.hooks.get("responder")
+
+    @responder.setter
+    def responder(self, make_answer) -> None:
+        self.hooks["responder"] = make_answer
 
     @property
     def peak_in_flight(self) -> int:
@@ -50,7 +60,13 @@ def start_stub() -> StubServer:
     requests: list[dict] = []
     replies: list = []
     load = {"now": 0, "peak": 0}
+    hooks: dict = {}
     lock = threading.Lock()
+
+    def _next_answer(body: dict):
+        if replies:
+            return replies.pop(0)
+        return hooks["responder"](body) if hooks.get("responder") else "{}"
 
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args):  # keep test output clean
@@ -87,7 +103,7 @@ def start_stub() -> StubServer:
                 self._json({"error": {"message": f"not stubbed: {self.path}"}}, status=404)
 
         def _chat(self, body: dict) -> None:
-            answer = replies.pop(0) if replies else "{}"
+            answer = _next_answer(body)
             answer = {"content": answer} if isinstance(answer, str) else answer
             if answer.get("delay"):
                 time.sleep(answer["delay"])
@@ -149,4 +165,4 @@ def start_stub() -> StubServer:
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
-    return StubServer(httpd, thread, requests, replies, load)
+    return StubServer(httpd, thread, requests, replies, load, hooks)
