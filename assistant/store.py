@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import chromadb
+import numpy as np
 from chromadb.config import Settings as ChromaSettings
 from tqdm import tqdm
 
@@ -24,6 +25,8 @@ from .indexing import Document
 from .settings import Settings
 
 EMBED_BATCH = 32
+CACHE_SECONDS = 60.0  # how long document metadata read from chromadb is trusted
+PRELOAD_LIMIT = 5000  # documents read whole into the cache on the first query
 logging.getLogger("chromadb.telemetry").setLevel(logging.CRITICAL)
 
 
@@ -37,7 +40,7 @@ class Hit:
     text: str
     score: float  # cosine similarity, 1.0 = same direction
     metadata: dict
-    vector: list[float] | None = None
+    vector: Sequence[float] | None = None  # unit length; a float32 array when read from the store
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,8 @@ class Store:
             metadata={"embedding_model": embedder.model_id},
             configuration={"hnsw": {"space": "cosine"}},
         )
+        self._cache: dict[str, tuple[str, dict, np.ndarray | None]] = {}
+        self._cache_loaded = time.monotonic()
         stored_model = (self.collection.metadata or {}).get("embedding_model")
         if stored_model != embedder.model_id:
             raise StoreError(
@@ -122,6 +127,7 @@ class Store:
                 self.collection.update(ids=[d.id for d in batch], metadatas=[d.metadata for d in batch])
         self._add(new, progress, on_progress)
         self._mark_synced()
+        self._cache.clear()
         return SyncReport(
             added=len(new),
             deleted=len(stale),
@@ -133,6 +139,7 @@ class Store:
     def add(self, documents: Sequence[Document], progress: bool | None = None) -> None:
         """Add documents known to be new (benchmarks fill a store this way)."""
         self._add(list(documents), progress)
+        self._cache.clear()
 
     def _add(self, documents: list[Document], progress: bool | None, on_progress=None) -> None:
         """`on_progress(done, total)` is told after every batch (the app's progress bar)."""
@@ -161,22 +168,45 @@ class Store:
     def query_vector(
         self, vector: Sequence[float], k: int = 5, where: dict | None = None, with_vectors: bool = False
     ) -> list[Hit]:
-        include = ["documents", "metadatas", "distances"] + (["embeddings"] if with_vectors else [])
+        """The nearest documents. chromadb is asked for ids and distances only, which is several
+        times faster than asking for the texts too; texts, metadata and vectors come from a cache
+        keyed by document id (ids are content hashes, so a text never goes stale)."""
         result = self.collection.query(
-            query_embeddings=[list(vector)], n_results=max(1, k), where=where or None, include=include
+            query_embeddings=[list(vector)], n_results=max(1, k), where=where or None, include=["distances"]
         )
-        vectors = result["embeddings"][0] if with_vectors else [None] * len(result["ids"][0])
+        ids, distances = result["ids"][0], result["distances"][0]
+        details = self._details(ids)
         return [
-            Hit(doc_id, text or "", 1.0 - distance, meta or {}, None if vec is None else list(vec))
-            for doc_id, text, meta, distance, vec in zip(
-                result["ids"][0],
-                result["documents"][0],
-                result["metadatas"][0],
-                result["distances"][0],
-                vectors,
-                strict=True,
+            Hit(
+                doc_id,
+                details[doc_id][0],
+                1.0 - distance,
+                details[doc_id][1],
+                details[doc_id][2] if with_vectors else None,
             )
+            for doc_id, distance in zip(ids, distances, strict=True)
+            if doc_id in details
         ]
+
+    def _details(self, ids: list[str]) -> dict[str, tuple[str, dict, np.ndarray | None]]:
+        """Text, metadata and vector of each id. Metadata can change under an unchanged id (a
+        relabel), so the cache is dropped after a sync here and at the latest every minute, for
+        syncs made by another process."""
+        now = time.monotonic()
+        if now - self._cache_loaded > CACHE_SECONDS:
+            self._cache.clear()
+            self._cache_loaded = now
+        missing = [doc_id for doc_id in ids if doc_id not in self._cache]
+        if missing:
+            # a small knowledge base is read whole on the first lookup: one call instead of one per query
+            whole = not self._cache and self.count() <= PRELOAD_LIMIT
+            got = self.collection.get(ids=None if whole else missing, include=["documents", "metadatas", "embeddings"])
+            for doc_id, text, meta, vector in zip(
+                got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True
+            ):
+                array = None if vector is None else np.asarray(vector, dtype=np.float32)
+                self._cache[doc_id] = (text or "", dict(meta or {}), array)
+        return {doc_id: self._cache[doc_id] for doc_id in ids if doc_id in self._cache}
 
     def _existing_metadata(self) -> dict[str, dict]:
         existing: dict[str, dict] = {}

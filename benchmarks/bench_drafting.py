@@ -85,7 +85,7 @@ def measure(llm, stub, store, knowledge, args, llm_triage: bool, variants: int) 
     totals, overheads, stages = [], [], []
     for run in range(args.runs):
         stub.replies.extend(([TRIAGE] if llm_triage else []) + [{"delay": args.delay, "content": ANSWER}] * variants)
-        comment = f"{COMMENTS[run % len(COMMENTS)][0]} (заказ {run}, {llm_triage})"  # new text: no cached embedding
+        comment = f"{COMMENTS[run % len(COMMENTS)][0]} (заказ {run}, {llm_triage}, {variants})"  # new text: no cached embedding
         started = time.perf_counter()
         result = draft_replies(comment, llm, channel="instagram", n=variants, store=store, knowledge=knowledge)
         total = (time.perf_counter() - started) * 1000
