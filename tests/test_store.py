@@ -144,3 +144,20 @@ def test_search_filters_by_kind_channel_and_language(indexed_demo):
     mixed = search(store, "курьер", lang="en", k=20)
     assert {h.metadata["kind"] for h in mixed} == {"policy", "reply"}
     assert all(h.metadata["lang"] == "en" for h in mixed if h.metadata["kind"] == "reply")
+
+
+def test_a_relabel_shows_at_once_in_the_store_that_synced(indexed_copy):
+    """The store caches what chromadb holds; a sync must not leave a pending reply retrievable."""
+    from assistant.retrieval import retrieve_context
+
+    store = open_store(indexed_copy)
+    comment = "Курьер опоздал на 5 часов и нагрубил мне"
+    before = retrieve_context(store, comment, "courier_behaviour", "instagram", "ru")
+    best = next(s for s in before if s.kind == "reply")
+    path = indexed_copy.knowledge_dir / best.source
+    text = path.read_text(encoding="utf-8")
+    marker = f"- id: {best.id}\n"
+    path.write_text(text.replace(marker, f"{marker}  status: pending\n"), encoding="utf-8")
+    assert ingest(indexed_copy, progress=False, store=store).sync.relabelled >= 2  # its halves, and lines below
+    after = retrieve_context(store, comment, "courier_behaviour", "instagram", "ru")
+    assert best.id not in [s.id for s in after if s.kind == "reply"]
