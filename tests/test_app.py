@@ -140,3 +140,24 @@ def test_history_page_lists_what_was_drafted(app):
     assert not app.exception
     assert app.caption[0].value.endswith(" runs")
     assert "courier_behaviour" in app.expander[0].label
+
+
+def test_llm_drafts_come_through_the_stub_and_name_the_model(indexed_copy, monkeypatch, openai_stub):
+    from tests.test_drafting import GOOD_ANSWER
+
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(indexed_copy.data_dir))
+    monkeypatch.setenv("ASSISTANT_KNOWLEDGE_DIR", str(indexed_copy.knowledge_dir))
+    monkeypatch.setenv("OPENAI_BASE_URL", openai_stub.base_url)
+    monkeypatch.setenv("ASSISTANT_LLM_MODEL", "stub-model")
+    monkeypatch.setenv("ASSISTANT_LLM_TRIAGE", "false")
+    openai_stub.replies.extend([GOOD_ANSWER] * 3)
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    try:
+        assert "stub-model" in at.success[0].value
+        draft(at)
+        assert at.caption[0].value.startswith("llm:stub-model")
+        assert [t.value for t in at.text_area if t.key and t.key.startswith("edit-")] == [GOOD_ANSWER] * 3
+        assert all(r["body"]["stream"] for r in openai_stub.requests if r["path"].endswith("/chat/completions"))
+    finally:
+        st.cache_resource.clear()
