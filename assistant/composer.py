@@ -159,7 +159,7 @@ def compose(
             parts.append(f"\n{sign_off}")
         text = polish(" ".join(p for p in parts if p).replace(" \n", "\n\n"), lang)
         if any(d.text == text for d in drafts):  # nothing new to borrow: vary the wording instead
-            shifted = _parts(triage, phrases, values, lang, channel, index + 1, "warm")
+            shifted = _parts(triage, phrases, values, lang, channel, index, angle, remedy_shift=1)
             text = polish(" ".join(p for p in shifted if p) + (f"\n\n{sign_off}" if sign_off else ""), lang)
         drafts.append(ComposedDraft(text, angle, used))
     return drafts
@@ -180,8 +180,17 @@ def _closings(phrases: dict) -> set[str]:
 
 
 def _parts(
-    triage: Triage, phrases: dict, values: dict, lang: str, channel: str | None, index: int, angle: str
+    triage: Triage,
+    phrases: dict,
+    values: dict,
+    lang: str,
+    channel: str | None,
+    index: int,
+    angle: str,
+    remedy_shift: int = 0,
 ) -> list[str]:
+    """The sentences of one variant; `remedy_shift` pairs this variant's wording with another
+    remedy, so a third variant differs from the first two even with two phrasings a slot."""
     greeting = _pick(phrases["greeting"]["with_name" if "name" in values else "without_name"], index, values, lang)
     parts = [greeting]
     if any(f.kind == "instruction" for f in triage.injection) and "manipulation" in phrases:
@@ -210,7 +219,8 @@ def _parts(
     topic = phrase_topic(triage)
     remedies = phrases["remedy"].get(topic) or phrases["remedy"]["default"]
     parts.append(_pick(phrases["empathy"].get(topic) or phrases["empathy"]["default"], index, values, lang))
-    parts.append(_pick(remedies, index, values, lang) or _pick(phrases["remedy"]["default"], 0, values, lang))
+    remedy = _pick(remedies, index + remedy_shift, values, lang)
+    parts.append(remedy or _pick(phrases["remedy"]["default"], 0, values, lang))
     invitation = phrases["dm_invitation"]["email" if channel == "email" else "default"]
     parts.append(fill(invitation, values, lang))
     if angle != "brief":
