@@ -55,6 +55,8 @@ _ANGRY_OR_LOW_RATING = re.compile(
 )
 
 
+_SAD = re.compile(r"\({2,}|:-?\(|☹|😡|😠|🤬|😤")  # "пришло синее((" is a complaint in any words
+_SENTENCES = re.compile(r"(?<=[.!?…])\s+|\n+")
 _HYPOTHETICAL = re.compile(r"\b(если|вдруг|можно ли|возможно ли|if|in case|is it possible|can i|could i)\b", re.I)
 
 
@@ -70,7 +72,9 @@ def situation_of(comment: Text | None, reply: Text, lexicon: Lexicon) -> str:
         return PRAISE if find_any(lexicon.praise, reply, negatable=False) else NEUTRAL
     if _ANGRY_OR_LOW_RATING.search(comment.raw):
         return COMPLAINT
-    if _HYPOTHETICAL.search(comment.raw) and "?" in comment.raw:
+    if _SAD.search(comment.raw):
+        return COMPLAINT
+    if _HYPOTHETICAL.search(comment.raw) and "?" in comment.raw and not _complains_outside_hypothesis(comment, lexicon):
         return QUESTION  # "если размер не подойдёт, можно обменять?" asks about a policy
     drawbacks = [d.strip() for d in _DRAWBACKS.findall(comment.raw)]
     if any(d and not _NO_DRAWBACKS.match(d) for d in drawbacks):
@@ -82,6 +86,14 @@ def situation_of(comment: Text | None, reply: Text, lexicon: Lexicon) -> str:
     if find_any(lexicon.complaint_topic, comment):
         return QUESTION if "?" in comment.raw else COMPLAINT  # "маломерят?" asks
     return QUESTION if "?" in comment.raw else NEUTRAL
+
+
+def _complains_outside_hypothesis(comment: Text, lexicon: Lexicon) -> bool:
+    """"Курьер не позвонил и бросил пакет. А если б украли??" complains first and then wonders."""
+    for sentence in _SENTENCES.split(comment.raw):
+        if sentence.strip() and not _HYPOTHETICAL.search(sentence) and find_any(lexicon.complaint, analyse(sentence)):
+            return True
+    return False
 
 
 def _answers_a_problem(reply: Text, lexicon: Lexicon) -> bool:
