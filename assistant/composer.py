@@ -107,13 +107,24 @@ def fill(template: str, values: dict[str, str], lang: str) -> str | None:
 
 
 def _pick(options, index: int, values: dict, lang: str) -> str | None:
-    """The first usable phrase, starting from `index`, so variants differ when they can."""
-    options = list(options or ())
+    """The first usable phrase, starting from `index`, so variants differ when they can. A phrase
+    may be `{when: [words], text: ...}`: when one of its words is in the comment, only such
+    phrases are used ("баллы пропали" is answered about points, not promo codes)."""
+    options = _applicable(list(options or ()), values.get("_lemmas", frozenset()))
     for offset in range(len(options)):
         text = fill(options[(index + offset) % len(options)], values, lang)
         if text is not None:
             return text
     return None
+
+
+def _applicable(options: list, comment_lemmas: frozenset[str]) -> list[str]:
+    """The phrases of the first `when` group that the comment matches, else the plain ones."""
+    for option in options:
+        if isinstance(option, dict) and any(_word_in(word, comment_lemmas) for word in option.get("when", ())):
+            group = option["when"]
+            return [o["text"] for o in options if isinstance(o, dict) and o.get("when") == group]
+    return [o for o in options if isinstance(o, str)]
 
 
 def compose(

@@ -89,7 +89,7 @@ def situation_of(comment: Text | None, reply: Text, lexicon: Lexicon) -> str:
 
 
 def _complains_outside_hypothesis(comment: Text, lexicon: Lexicon) -> bool:
-    """"Курьер не позвонил и бросил пакет. А если б украли??" complains first and then wonders."""
+    """ "Курьер не позвонил и бросил пакет. А если б украли??" complains first and then wonders."""
     for sentence in _SENTENCES.split(comment.raw):
         if sentence.strip() and not _HYPOTHETICAL.search(sentence) and find_any(lexicon.complaint, analyse(sentence)):
             return True
