@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import stop_process
+
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
 SCREENSHOTS = ROOT / "docs" / "screenshots"
@@ -113,12 +115,7 @@ def streamlit_server(data_dir: Path, knowledge_dir: Path, log_path: Path) -> Ite
                 time.sleep(0.25)
             yield url
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+            stop_process(process)
 
 
 def launch_chromium(playwright):
