@@ -106,7 +106,7 @@ def fill(template: str, values: dict[str, str], lang: str) -> str | None:
     return None if missing else text
 
 
-def _pick(options, index: int, values: dict, lang: str) -> str | None:
+def pick(options, index: int, values: dict, lang: str) -> str | None:
     """The first usable phrase, starting from `index`, so variants differ when they can. A phrase
     may be `{when: [words], text: ...}`: when one of its words is in the comment, only such
     phrases are used ("баллы пропали" is answered about points, not promo codes)."""
@@ -148,7 +148,7 @@ def compose(
     fallback = phrases["subject_fallback"]
     values["subject"] = subject or fallback.get(topic, fallback["default"])
     values["item"] = subject if subject in phrases.get("items", ()) else fallback["default"]
-    values["_lemmas"] = frozenset(lemma for t in analyse(comment).tokens for lemma in t.lemmas)
+    values["_lemmas"] = comment_lemmas(comment)
     if name:
         values["name"] = name.strip()
     channel_info = brand.channels.get(channel) if brand and channel else None
@@ -202,41 +202,45 @@ def _parts(
 ) -> list[str]:
     """The sentences of one variant; `remedy_shift` pairs this variant's wording with another
     remedy, so a third variant differs from the first two even with two phrasings a slot."""
-    greeting = _pick(phrases["greeting"]["with_name" if "name" in values else "without_name"], index, values, lang)
+    greeting = pick(phrases["greeting"]["with_name" if "name" in values else "without_name"], index, values, lang)
     parts = [greeting]
     if any(f.kind == "instruction" for f in triage.injection) and "manipulation" in phrases:
-        parts.append(_pick(phrases["manipulation"], index, values, lang))
+        parts.append(pick(phrases["manipulation"], index, values, lang))
         parts.append(fill(phrases["manipulation_help"], values, lang))
         return parts
     if triage.sentiment == "positive":
         has_subject = values["subject"] not in phrases["subject_fallback"].values()
         parts.append(
-            _pick(phrases["praise"] if has_subject else phrases["praise_without_subject"], index, values, lang)
+            pick(phrases["praise"] if has_subject else phrases["praise_without_subject"], index, values, lang)
         )
         if angle != "brief":
-            parts.append(_pick(phrases["praise_question"], index, values, lang))
-            parts.append(_pick(phrases["closing"]["praise"], index, values, lang))
+            parts.append(pick(phrases["praise_question"], index, values, lang))
+            parts.append(pick(phrases["closing"]["praise"], index, values, lang))
         return parts
     if triage.sentiment != "negative":
         answer = _answer(phrases, values, lang, index)
         if answer:
-            parts.append(_pick(phrases["question_thanks"], index, values, lang))
+            parts.append(pick(phrases["question_thanks"], index, values, lang))
             parts.append(answer)
         else:
-            parts.append(_pick(phrases["question"], index, values, lang))
+            parts.append(pick(phrases["question"], index, values, lang))
         return parts
     if triage.personal_data:
         parts.append(phrases["personal_data_hidden"])
     topic = phrase_topic(triage)
     remedies = phrases["remedy"].get(topic) or phrases["remedy"]["default"]
-    parts.append(_pick(phrases["empathy"].get(topic) or phrases["empathy"]["default"], index, values, lang))
-    remedy = _pick(remedies, index + remedy_shift, values, lang)
-    parts.append(remedy or _pick(phrases["remedy"]["default"], 0, values, lang))
+    parts.append(pick(phrases["empathy"].get(topic) or phrases["empathy"]["default"], index, values, lang))
+    remedy = pick(remedies, index + remedy_shift, values, lang)
+    parts.append(remedy or pick(phrases["remedy"]["default"], 0, values, lang))
     invitation = phrases["dm_invitation"]["email" if channel == "email" else "default"]
     parts.append(fill(invitation, values, lang))
     if angle != "brief":
-        parts.append(_pick(phrases["closing"]["complaint"], index, values, lang))
+        parts.append(pick(phrases["closing"]["complaint"], index, values, lang))
     return parts
+
+
+def comment_lemmas(comment: str) -> frozenset[str]:
+    return frozenset(lemma for t in analyse(comment).tokens for lemma in t.lemmas)
 
 
 def phrase_topic(triage: Triage) -> str:
@@ -249,7 +253,7 @@ def _answer(phrases: dict, values: dict, lang: str, index: int) -> str | None:
     lemmas = values.get("_lemmas", frozenset())
     for entry in phrases.get("answers", ()):
         if any(_word_in(word, lemmas) for word in entry["when"]):
-            return _pick(entry["answer"], index, values, lang)
+            return pick(entry["answer"], index, values, lang)
     return None
 
 

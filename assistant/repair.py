@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .composer import brand_limits, load_phrases, phrase_topic, polish
+from .composer import brand_limits, comment_lemmas, load_phrases, phrase_topic, pick, polish
 from .composer import fill as fill_phrase
 from .drafts import Draft
 from .knowledge import Brand
@@ -136,15 +136,15 @@ def check_and_repair(
         values["subject"] = values["item"] = phrases["subject_fallback"]["default"]
         dm = fill_phrase(phrases["dm_invitation"]["email" if channel == "email" else "default"], values, found.lang)
         topic = phrase_topic(found)
-        apology = (phrases["empathy"].get(topic) or phrases["empathy"]["default"])[0]
-        remedies = phrases["remedy"].get(topic) or phrases["remedy"]["default"]
-        remedy = next((r for r in (fill_phrase(t, values, found.lang) for t in remedies) if r), None)
+        values["_lemmas"] = comment_lemmas(comment)
+        apology = pick(phrases["empathy"].get(topic) or phrases["empathy"]["default"], 0, values, found.lang)
+        remedy = pick(phrases["remedy"].get(topic) or phrases["remedy"]["default"], 0, values, found.lang)
         fixed = repair(
             text,
             result,
             channel_info.max_chars if channel_info else None,
             dm and polish(dm, found.lang),
-            fill_phrase(apology, values, found.lang),
+            apology,
             remedy and polish(remedy, found.lang),
             check,
         )

@@ -255,3 +255,27 @@ def test_triage_answer_outside_the_choices_keeps_the_offline_values(offline_sett
     assert result.triage.source == "llm"
     assert result.triage.sentiment == "negative" and result.triage.topic == "courier_behaviour"
     assert result.triage.severity == "crisis"  # never downgraded by the model
+
+
+@pytest.mark.parametrize(
+    ("comment", "draft", "expected"),
+    [
+        (
+            "Баллы пропали: было 1200, сегодня 0. Безобразие!",
+            "Здравствуйте! Жаль, что баллы пропали.",
+            "историю начислений",
+        ),
+        ("Чек так и не пришёл, это безобразие", "Здравствуйте! Жаль, что чек не пришёл.", "чек повторно"),
+        ("My points never showed up, ridiculous", "Hello! Sorry your points are missing.", "missing points"),
+    ],
+)
+def test_repair_uses_the_phrases_that_name_what_the_customer_wrote(offline_settings, comment, draft, expected):
+    from assistant.knowledge import load_knowledge
+    from assistant.repair import check_and_repair
+    from assistant.triage import triage
+
+    brand = load_knowledge(offline_settings.knowledge_dir).brand
+    found = triage(comment, brand)
+    repaired = check_and_repair(draft, "warm", comment, "instagram", found, brand, offline_settings.prompts_dir)
+    assert repaired.passed, repaired.check.failed_rules
+    assert expected in repaired.text and "concrete_solution: added the remedy" in " ".join(repaired.repairs)
