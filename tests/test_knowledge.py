@@ -33,6 +33,13 @@ def test_demo_knowledge_loads_without_errors():
     }
 
 
+def test_every_demo_example_passes_the_guideline_rules():
+    """The assistant imitates the past replies: a checker change that flags one needs a look."""
+    from assistant.lint import example_problems
+
+    assert [str(p) for p in example_problems(load_knowledge(ROOT / "knowledge"))] == []
+
+
 def test_demo_knowledge_covers_every_policy_topic_and_kind_of_comment():
     knowledge = load_knowledge(ROOT / "knowledge")
     topics = {p.topic for p in knowledge.policies}
