@@ -210,9 +210,7 @@ def _parts(
         return parts
     if triage.sentiment == "positive":
         has_subject = values["subject"] not in phrases["subject_fallback"].values()
-        parts.append(
-            pick(phrases["praise"] if has_subject else phrases["praise_without_subject"], index, values, lang)
-        )
+        parts.append(pick(phrases["praise"] if has_subject else phrases["praise_without_subject"], index, values, lang))
         if angle != "brief":
             parts.append(pick(phrases["praise_question"], index, values, lang))
             parts.append(pick(phrases["closing"]["praise"], index, values, lang))

@@ -15,14 +15,26 @@ COMMENT = "Курьер опоздал на 5 часов и нагрубил м�
 
 
 @pytest.fixture
-def app(indexed_copy, monkeypatch):
-    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(indexed_copy.data_dir))
-    monkeypatch.setenv("ASSISTANT_KNOWLEDGE_DIR", str(indexed_copy.knowledge_dir))
-    st.cache_resource.clear()  # settings and the store are shared per server: start each test afresh
-    at = AppTest.from_file(APP, default_timeout=120).run()
-    assert not at.exception
-    yield at
+def start_app(indexed_copy, monkeypatch):
+    """Start the app on a private copy of the ingested demo, with extra environment variables."""
+
+    def start(**env: str) -> AppTest:
+        monkeypatch.setenv("ASSISTANT_DATA_DIR", str(indexed_copy.data_dir))
+        monkeypatch.setenv("ASSISTANT_KNOWLEDGE_DIR", str(indexed_copy.knowledge_dir))
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        st.cache_resource.clear()  # settings and the store are shared per server: start each test afresh
+        at = AppTest.from_file(APP, default_timeout=120).run()
+        assert not at.exception
+        return at
+
+    yield start
     st.cache_resource.clear()
+
+
+@pytest.fixture
+def app(start_app):
+    return start_app()
 
 
 def texts(at) -> list[str]:
@@ -90,26 +102,21 @@ def test_an_empty_comment_asks_for_one(app):
     assert "Paste the customer's comment first." in [w.value for w in app.warning]
 
 
-def test_an_llm_timeout_says_so_and_keeps_the_comment(indexed_copy, monkeypatch, openai_stub):
-    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(indexed_copy.data_dir))
-    monkeypatch.setenv("ASSISTANT_KNOWLEDGE_DIR", str(indexed_copy.knowledge_dir))
-    monkeypatch.setenv("OPENAI_BASE_URL", openai_stub.base_url)
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-very-secret-key-123")
-    monkeypatch.setenv("ASSISTANT_LLM_TIMEOUT", "0.5")
-    monkeypatch.setenv("ASSISTANT_LLM_MAX_RETRIES", "0")
-    monkeypatch.setenv("ASSISTANT_LLM_TRIAGE", "false")
+def test_an_llm_timeout_says_so_and_keeps_the_comment(start_app, openai_stub):
     openai_stub.replies.extend([{"delay": 2, "content": "late"}] * 3)
-    st.cache_resource.clear()
-    at = AppTest.from_file(APP, default_timeout=120).run()
-    try:
-        draft(at)
-        assert at.text_area(key="comment").value == COMMENT
-        assert any("the LLM failed" in e.value and "did not answer within 0.5s" in e.value for e in at.error)
-        assert any("passes every applicable rule" in t for t in texts(at))  # the offline composer stood in
-        shown = " ".join(str(getattr(e, "value", "")) for e in [*at.markdown, *at.success, *at.caption, *at.error])
-        assert "sk-very-secret-key-123" not in shown and openai_stub.base_url in at.success[0].value
-    finally:
-        st.cache_resource.clear()
+    at = start_app(
+        OPENAI_BASE_URL=openai_stub.base_url,
+        OPENAI_API_KEY="sk-very-secret-key-123",
+        ASSISTANT_LLM_TIMEOUT="0.5",
+        ASSISTANT_LLM_MAX_RETRIES="0",
+        ASSISTANT_LLM_TRIAGE="false",
+    )
+    draft(at)
+    assert at.text_area(key="comment").value == COMMENT
+    assert any("the LLM failed" in e.value and "did not answer within 0.5s" in e.value for e in at.error)
+    assert any("passes every applicable rule" in t for t in texts(at))  # the offline composer stood in
+    shown = " ".join(str(getattr(e, "value", "")) for e in [*at.markdown, *at.success, *at.caption, *at.error])
+    assert "sk-very-secret-key-123" not in shown and openai_stub.base_url in at.success[0].value
 
 
 def test_knowledge_page_shows_the_index_and_searches_it(app):
@@ -142,22 +149,13 @@ def test_history_page_lists_what_was_drafted(app):
     assert "courier_behaviour" in app.expander[0].label
 
 
-def test_llm_drafts_come_through_the_stub_and_name_the_model(indexed_copy, monkeypatch, openai_stub):
+def test_llm_drafts_come_through_the_stub_and_name_the_model(start_app, openai_stub):
     from tests.test_drafting import GOOD_ANSWER
 
-    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(indexed_copy.data_dir))
-    monkeypatch.setenv("ASSISTANT_KNOWLEDGE_DIR", str(indexed_copy.knowledge_dir))
-    monkeypatch.setenv("OPENAI_BASE_URL", openai_stub.base_url)
-    monkeypatch.setenv("ASSISTANT_LLM_MODEL", "stub-model")
-    monkeypatch.setenv("ASSISTANT_LLM_TRIAGE", "false")
     openai_stub.replies.extend([GOOD_ANSWER] * 3)
-    st.cache_resource.clear()
-    at = AppTest.from_file(APP, default_timeout=120).run()
-    try:
-        assert "stub-model" in at.success[0].value
-        draft(at)
-        assert at.caption[0].value.startswith("llm:stub-model")
-        assert [t.value for t in at.text_area if t.key and t.key.startswith("edit-")] == [GOOD_ANSWER] * 3
-        assert all(r["body"]["stream"] for r in openai_stub.requests if r["path"].endswith("/chat/completions"))
-    finally:
-        st.cache_resource.clear()
+    at = start_app(OPENAI_BASE_URL=openai_stub.base_url, ASSISTANT_LLM_MODEL="stub-model", ASSISTANT_LLM_TRIAGE="false")
+    assert "stub-model" in at.success[0].value
+    draft(at)
+    assert at.caption[0].value.startswith("llm:stub-model")
+    assert [t.value for t in at.text_area if t.key and t.key.startswith("edit-")] == [GOOD_ANSWER] * 3
+    assert all(r["body"]["stream"] for r in openai_stub.requests if r["path"].endswith("/chat/completions"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -194,6 +195,4 @@ def knowledge_id(knowledge_dir: Path) -> str:
 
 
 def _show(progress: bool | None) -> bool:
-    import sys
-
     return sys.stderr.isatty() if progress is None else progress
