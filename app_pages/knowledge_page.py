@@ -4,6 +4,8 @@ saved, waiting for approval."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from app_pages.shared import settings, store
@@ -24,8 +26,11 @@ cols[1].metric("Past replies", len(known.replies))
 cols[2].metric("Indexed chunks", status["documents"])
 cols[3].metric("Errors", sum(p.severity == "error" for p in problems))
 cols[4].metric("Warnings", sum(p.severity != "error" for p in problems))
+files = sum(
+    1 for f in Path(current.knowledge_dir).rglob("*") if f.is_file() and f.suffix in (".md", ".yaml", ".yml", ".csv")
+)
 st.caption(
-    f"Embedding model: {status['embedding_model']} · collection {status['collection']} · "
+    f"Embedding model: {status['embedding_model']} · {files} files · collection {status['collection']} · "
     f"last sync: {status['last_sync'] or 'never'} · knowledge folder `{current.knowledge_dir}`"
 )
 if status["documents"] == 0:
