@@ -23,6 +23,11 @@ current = settings()
 saved_dir = Path(current.data_dir) / "eval-reports"
 
 
+def report_label(name: str) -> str:
+    path = Path(name)
+    return f"{path.stem} ({'this app' if path.parent == saved_dir else path.parent})"
+
+
 def report_files() -> list[Path]:
     found = list(saved_dir.glob("*.json")) + [p for p in CLI_REPORTS.glob("*.json")]
     return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
@@ -77,7 +82,7 @@ shown = st.selectbox(
     "Report",
     names,
     index=names.index(selected) if selected in names else 0,
-    format_func=lambda n: f"{Path(n).stem} ({'this app' if Path(n).parent == saved_dir else Path(n).parent})",
+    format_func=report_label,
 )
 report = json.loads(Path(shown).read_text(encoding="utf-8"))
 
@@ -120,7 +125,7 @@ if others:
     baseline_name = st.selectbox(
         "Baseline",
         others,
-        format_func=lambda n: f"{Path(n).stem} ({'this app' if Path(n).parent == saved_dir else Path(n).parent})",
+        format_func=report_label,
     )
     try:
         comparison = compare(report, load_report(baseline_name))

@@ -17,6 +17,7 @@ import yaml
 
 from .knowledge import Brand
 from .rules.text import analyse
+from .rules.text import lemmas as lemmas_of
 from .triage import Triage
 
 ANGLES = ("warm", "brief", "team voice")
@@ -256,8 +257,6 @@ def _answer(phrases: dict, values: dict, lang: str, index: int) -> str | None:
 
 
 def _word_in(word: str, lemmas: frozenset[str]) -> bool:
-    from .rules.text import lemmas as lemmas_of
-
     return bool(lemmas_of(word) & lemmas) if " " not in word else False
 
 

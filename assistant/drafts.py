@@ -11,6 +11,16 @@ from .rules import CheckResult
 from .triage import Triage
 
 
+def sum_usage(usages) -> dict:
+    """Tokens and cost added up over drafts (or over eval cases)."""
+    total = {"input_tokens": 0, "output_tokens": 0, "cost_usd": 0.0}
+    for usage in usages:
+        for key in total:
+            total[key] += (usage or {}).get(key, 0)
+    total["cost_usd"] = round(total["cost_usd"], 6)
+    return total
+
+
 @dataclass
 class Draft:
     text: str
@@ -51,12 +61,7 @@ class DraftResult:
 
     @property
     def usage(self) -> dict:
-        total = {"input_tokens": 0, "output_tokens": 0, "cost_usd": 0.0}
-        for d in self.drafts:
-            for key in total:
-                total[key] += d.usage.get(key, 0)
-        total["cost_usd"] = round(total["cost_usd"], 6)
-        return total
+        return sum_usage(d.usage for d in self.drafts)
 
     def to_dict(self) -> dict:
         return {

@@ -17,6 +17,7 @@ from tqdm import tqdm
 
 from .. import __version__
 from ..drafting import draft_replies
+from ..drafts import sum_usage
 from ..ingest import ingest, open_store
 from ..knowledge import Knowledge
 from ..settings import Settings
@@ -105,7 +106,7 @@ def run_suite(
             "passing_drafts": sum(d["passed"] for c in cases for d in c["drafts"]),
             "missed_by_checker": missed,
             "seconds": round(time.perf_counter() - started, 2),
-            "usage": _total_usage(cases),
+            "usage": sum_usage(c.get("usage") for c in cases),
         },
         "rules": rules,
         "tags": tag_rates(cases),
@@ -173,15 +174,6 @@ def _run_case(case: Case, variants: int, settings: Settings, store: Store, knowl
         timings_ms={**data["timings_ms"], "case": round((time.perf_counter() - started) * 1000, 2)},
     )
     return record
-
-
-def _total_usage(cases: list[dict]) -> dict:
-    total = {"input_tokens": 0, "output_tokens": 0, "cost_usd": 0.0}
-    for case in cases:
-        for key in total:
-            total[key] += (case.get("usage") or {}).get(key, 0)
-    total["cost_usd"] = round(total["cost_usd"], 6)
-    return total
 
 
 def knowledge_id(knowledge_dir: Path) -> str:

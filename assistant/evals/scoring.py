@@ -31,19 +31,20 @@ def draft_problems(case: Case, draft: dict) -> list[str]:
     for options in case.expect.must_mention:
         if not any(o.casefold() in text for o in options):
             problems.append("does not mention " + " / ".join(f'"{o}"' for o in options))
-    for phrase in case.expect.must_not_mention:
-        if phrase.casefold() in text:
-            problems.append(f'mentions "{phrase}", which it must not')
-    if case.expect.max_len and len(draft["text"]) > case.expect.max_len:
-        problems.append(f"is {len(draft['text'])} characters long (at most {case.expect.max_len})")
-    return problems
+    return problems + _limit_problems(case, draft)
 
 
 def breaks_limits(case: Case, draft: dict) -> bool:
     """The draft says something the case forbids, or is too long: what the checklist must catch."""
+    return bool(_limit_problems(case, draft))
+
+
+def _limit_problems(case: Case, draft: dict) -> list[str]:
     text = draft["text"].casefold()
-    too_long = bool(case.expect.max_len and len(draft["text"]) > case.expect.max_len)
-    return too_long or any(p.casefold() in text for p in case.expect.must_not_mention)
+    problems = [f'mentions "{p}", which it must not' for p in case.expect.must_not_mention if p.casefold() in text]
+    if case.expect.max_len and len(draft["text"]) > case.expect.max_len:
+        problems.append(f"is {len(draft['text'])} characters long (at most {case.expect.max_len})")
+    return problems
 
 
 @dataclass
