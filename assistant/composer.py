@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from .knowledge import Brand
+from .languages import default_language, is_supported
 from .rules.text import analyse
 from .rules.text import lemmas as lemmas_of
 from .triage import Triage
@@ -34,7 +35,7 @@ class ComposedDraft:
 
 @functools.cache
 def load_phrases(prompts_dir: Path, lang: str) -> dict:
-    path = Path(prompts_dir) / "composer" / f"{lang if lang in ('ru', 'en') else 'ru'}.yaml"
+    path = Path(prompts_dir) / "composer" / f"{lang if is_supported(lang) else default_language()}.yaml"
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 

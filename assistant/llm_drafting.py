@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from .drafts import Draft
 from .judge import describe_commitments
 from .knowledge import Brand
+from .languages import name_of
 from .llm import Completion, LLMError, complete
 from .prompting import Budget, Template, fit_to_budget, load_template, quote_data
 from .repair import check_and_repair
@@ -77,7 +78,7 @@ def llm_drafts(
         brand_name=brand.name if brand else "the shop",
         voice=(brand.voice.get(found.lang) if brand else "") or "",
         dm_name=(channel_info.dm.get(found.lang) if channel_info else None) or "private messages",
-        lang_name="Russian" if found.lang == "ru" else "English",
+        lang_name=name_of(found.lang),
         max_chars=str(channel_info.max_chars if channel_info else 2000),
         sign_off=(brand.sign_off.get(found.lang) if brand else "") or "",
         commitments=describe_commitments(brand),

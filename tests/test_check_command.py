@@ -68,7 +68,7 @@ def test_judge_disagreements_are_reported(openai_stub, monkeypatch, capsys):
     )
     record = json.loads(capsys.readouterr().out)
     assert record["judge"]["disagreements"] == ["not_generic"]
-    assert record["judge"]["prompt_version"] == "judge-1"
+    assert record["judge"]["prompt_version"] == "judge-2"
     sent = openai_stub.requests[-1]["body"]["messages"][-1]["content"]
     assert "<comment>\n" + COMMENT in sent  # the comment goes in as delimited data
 

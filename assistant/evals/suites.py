@@ -9,10 +9,11 @@ from pathlib import Path
 import yaml
 
 from ..knowledge import yaml_lines
+from ..languages import supported_codes
 from ..rules import RULE_IDS
 
 DRAFTERS = ("offline", "llm")
-LANGS = ("ru", "en")
+LANGS = supported_codes()
 CHANNELS = ("instagram", "vk", "telegram", "marketplace", "email")
 CASE_KEYS = {"id", "comment", "channel", "lang", "customer_name", "context", "tags", "expect"}
 EXPECT_KEYS = {"rules", "must_mention", "must_not_mention", "max_len"}
@@ -167,7 +168,7 @@ def _case(raw, problem) -> Case | None:
     if isinstance(raw.get("channel"), str) and raw["channel"] not in CHANNELS:
         bad("channel", f'{label}: channel "{raw["channel"]}" is unknown (known: {", ".join(CHANNELS)})')
     if isinstance(raw.get("lang"), str) and raw["lang"] not in LANGS:
-        bad("lang", f'{label}: lang "{raw["lang"]}" is unknown (use ru or en)')
+        bad("lang", f'{label}: lang "{raw["lang"]}" is unknown (use {" or ".join(LANGS)})')
     tags = raw.get("tags") or []
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         bad("tags", f"{label}: `tags` must be a list of words")

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..languages import supported_codes
+
 DEFAULT_CHANNELS = ("instagram", "vk", "telegram", "marketplace", "email")
-LANGUAGES = ("ru", "en")
+LANGUAGES = supported_codes()
 SENTIMENTS = ("negative", "neutral", "positive", "question")
 COMPLAINER_TYPES = ("meek", "aggressive", "high_roller", "opportunist", "chronic", "troll", "none")
 REPLY_STATUSES = ("approved", "pending")

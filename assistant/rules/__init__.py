@@ -5,30 +5,16 @@ The app, the drafting pipeline, the evals and `assistant check` all call `check_
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from ..knowledge import Brand
-from .case import Case, make_case
-from .commitments import policy_grounded
-from .contact import invite_dm, no_public_personal_data
-from .form import channel_length, language_match, not_generic
+
+# Importing a rule module registers its rules (each with its place in the checklist).
+from . import commitments, contact, form, solution, tone  # noqa: F401
+from .case import make_case
 from .lexicon import load_lexicon
-from .solution import concrete_solution
-from .tone import empathy, no_blame
+from .registry import RULES, Rule, describe_rules
 from .verdicts import FAIL, NA, PASS, CheckResult, Evidence, Verdict
 
-RULES: tuple[Callable[[Case], Verdict], ...] = (
-    no_blame,
-    concrete_solution,
-    invite_dm,
-    empathy,
-    policy_grounded,
-    language_match,
-    channel_length,
-    no_public_personal_data,
-    not_generic,
-)
-RULE_IDS = tuple(rule.__name__ for rule in RULES)
+RULE_IDS = tuple(RULES)
 CLASSES_OF_VERDICT = (PASS, FAIL, NA)
 
 __all__ = [
@@ -38,10 +24,12 @@ __all__ = [
     "PASS",
     "RULES",
     "RULE_IDS",
+    "Rule",
     "CheckResult",
     "Evidence",
     "Verdict",
     "check_reply",
+    "describe_rules",
 ]
 
 
@@ -54,4 +42,4 @@ def check_reply(
 ) -> CheckResult:
     """Check a reply against every rule. Without a brand, commitments cannot be allowed, so pass one."""
     case = make_case(reply, comment, channel, lang, brand, load_lexicon(brand))
-    return CheckResult({rule.__name__: rule(case) for rule in RULES})
+    return CheckResult({rule.id: rule.check(case) for rule in RULES.values()})

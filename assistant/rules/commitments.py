@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from .case import COMPLAINT, Case
 from .patterns import Match, find_any
+from .registry import rule
 from .verdicts import FAIL, NA, PASS, Evidence, Verdict, quote
 
 # Kinds that promise only when they come with a time frame ("ответим" alone promises nothing).
@@ -254,6 +255,12 @@ def _duration(hours: float) -> str:
     return f"{hours / 24:g} days" if hours >= 48 else f"{hours:g} hours"
 
 
+@rule(
+    "every promise it makes is allowed by the shop's commitments and within their limits.",
+    applies="promises",
+    decided_by=("rule",),
+    rank=50,
+)
 def policy_grounded(case: Case) -> Verdict:
     commitments = extract_commitments(case)
     if not commitments:

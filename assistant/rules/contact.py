@@ -6,6 +6,7 @@ import re
 
 from .case import COMPLAINT, Case
 from .commitments import sentence_bounds
+from .registry import rule
 from .verdicts import FAIL, NA, PASS, Evidence, Verdict, quote
 
 PRIVATE_CHANNELS = frozenset({"email"})
@@ -33,6 +34,12 @@ _PERSONAL = [
 ]
 
 
+@rule(
+    "it invites the customer to continue in private messages (DM, e-mail, seller chat, phone).",
+    applies="complaints",
+    decided_by=("head", "lexicon"),
+    rank=30,
+)
 def invite_dm(case: Case) -> Verdict:
     refused = case.find(case.lexicon.dm_refused, negatable=False, gap=3)
     hits = [m for m in case.find(case.lexicon.dm, gap=3) if not any(r.start <= m.start < r.end + 1 for r in refused)]
@@ -76,6 +83,12 @@ def personal_data_in(raw: str) -> list[tuple[str, re.Match]]:
     return found
 
 
+@rule(
+    "it neither asks for nor repeats personal data (phone, address, e-mail, order or card number) in public.",
+    applies="public channels",
+    decided_by=("rule",),
+    rank=80,
+)
 def no_public_personal_data(case: Case) -> Verdict:
     if case.channel_name in PRIVATE_CHANNELS:
         return Verdict("no_public_personal_data", NA, f"{case.channel_name} is a private channel")

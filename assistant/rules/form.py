@@ -2,26 +2,24 @@
 
 from __future__ import annotations
 
+from ..languages import name_of
 from .case import Case
 from .patterns import find_any
+from .registry import rule
 from .verdicts import FAIL, NA, PASS, Evidence, Verdict, quote
 
-LANGUAGE_NAMES = {"ru": "Russian", "en": "English"}
 
-
+@rule("it is written in the customer's language.", applies="with a comment", decided_by=("rule",), rank=60)
 def language_match(case: Case) -> Verdict:
     if not case.expected_lang:
         return Verdict("language_match", NA, "no comment or language to compare with")
     if case.reply.lang == case.expected_lang or not case.reply.tokens:
-        return Verdict(
-            "language_match", PASS, f"written in {LANGUAGE_NAMES.get(case.expected_lang, case.expected_lang)}"
-        )
+        return Verdict("language_match", PASS, f"written in {name_of(case.expected_lang)}")
     first = case.reply.tokens[0]
     return Verdict(
         "language_match",
         FAIL,
-        f"written in {LANGUAGE_NAMES.get(case.reply.lang, case.reply.lang)}, "
-        f"the customer wrote in {LANGUAGE_NAMES.get(case.expected_lang, case.expected_lang)}",
+        f"written in {name_of(case.reply.lang)}, the customer wrote in {name_of(case.expected_lang)}",
         (
             Evidence(
                 first.start, min(len(case.reply.raw), first.start + 60), case.reply.raw[first.start : first.start + 60]
@@ -30,6 +28,7 @@ def language_match(case: Case) -> Verdict:
     )
 
 
+@rule("it fits the channel's length limit.", applies="with a channel", decided_by=("rule",), rank=70)
 def channel_length(case: Case) -> Verdict:
     if case.channel is None:
         if case.channel_name:
@@ -50,6 +49,12 @@ def _content(tokens, generic: frozenset[str]):
     return [t for t in tokens if len(t.text) > 2 and not t.text[:1].isdigit() and t.lemmas.isdisjoint(generic)]
 
 
+@rule(
+    "it refers to what the customer actually wrote, not boilerplate that could answer any comment.",
+    applies="with a comment",
+    decided_by=("lexicon",),
+    rank=90,
+)
 def not_generic(case: Case) -> Verdict:
     if case.comment is None:
         return Verdict("not_generic", NA, "no comment to compare with")

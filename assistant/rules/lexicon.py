@@ -9,8 +9,7 @@ from importlib import resources
 import yaml
 
 from ..knowledge import Brand
-
-LEXICON_LANGUAGES = ("ru", "en")
+from ..languages import supported_codes
 
 
 @dataclass(frozen=True)
@@ -77,7 +76,7 @@ def _build(key: tuple) -> Lexicon:
     dm_names, never, boiler = key
     merged: dict[str, list] = {}
     commitments: dict[str, list[str]] = {}
-    for lang in LEXICON_LANGUAGES:
+    for lang in supported_codes():
         data = _raw(lang)
         for name, value in data.items():
             if name == "commitments":

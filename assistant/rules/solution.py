@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from .case import COMPLAINT, Case
 from .commitments import extract_commitments, sentence_bounds, time_frames
+from .registry import rule
 from .verdicts import FAIL, NA, PASS, Evidence, Verdict, quote
 
 # Promises that are a remedy only with a time frame: "we will call you" alone is not a plan.
 NEEDS_TIME = frozenset({"callback", "dm_answer"})
 
 
+@rule(
+    "it offers a concrete remedy (refund, replacement, exchange, re-shipping, discount, points) or a named "
+    'action with a time frame; vague promises ("we\'ll look into it") fail.',
+    applies="complaints",
+    decided_by=("head", "lexicon"),
+    rank=20,
+)
 def concrete_solution(case: Case) -> Verdict:
     if case.situation != COMPLAINT:
         return Verdict("concrete_solution", NA, f"not needed: the comment is {case.situation}, not a complaint")

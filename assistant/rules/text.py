@@ -12,6 +12,8 @@ import re
 import threading
 from dataclasses import dataclass
 
+from ..languages import default_language, detect
+
 _WORD = re.compile(r"\d+(?:[.,]\d+)?|[^\W_]+(?:['’\-][^\W_]+)*")
 _SENTENCE_END = re.compile(r"[.!?…;]+|\n+")
 _CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
@@ -79,12 +81,8 @@ def lemmas(word: str) -> frozenset[str]:
 
 
 def detect_language(text: str) -> str | None:
-    """'ru' or 'en' by the share of Cyrillic letters; None when there are no letters."""
-    cyrillic = len(_CYRILLIC.findall(text))
-    latin = len(_LATIN.findall(text))
-    if cyrillic + latin == 0:
-        return None
-    return "ru" if cyrillic >= latin else "en"
+    """The text's language code, supported or not (`assistant/languages.yaml`); None with no letters."""
+    return detect(text)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -105,4 +103,4 @@ def analyse(raw: str) -> Text:
         if token.text[:1].isdigit():
             index.setdefault("#", []).append(token.index)
     frozen = {lemma: tuple(positions) for lemma, positions in index.items()}
-    return Text(raw, tuple(tokens), detect_language(raw) or "ru", frozen)
+    return Text(raw, tuple(tokens), detect_language(raw) or default_language(), frozen)

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from .case import COMPLAINT, Case
 from .patterns import find_any
+from .registry import rule
 from .verdicts import FAIL, NA, PASS, Evidence, Verdict, quote
 
 
+@rule(
+    "the reply does not blame the customer, deny the problem, argue, mock or lecture; polite blame "
+    '("unfortunately you did not specify the size", "you should have read the description") fails.',
+    decided_by=("head", "lexicon"),
+    rank=10,
+)
 def no_blame(case: Case) -> Verdict:
     """Blame, denial and argument fail, polite or not; a sentence that clears the customer does not."""
     cleared = {m_sentence(case, m) for m in case.find(case.lexicon.exculpation)}
@@ -26,6 +33,12 @@ def no_blame(case: Case) -> Verdict:
     return Verdict("no_blame", PASS, "does not blame the customer")
 
 
+@rule(
+    "it apologises or acknowledges the customer's feelings; bare thanks fails.",
+    applies="complaints",
+    decided_by=("head", "lexicon"),
+    rank=40,
+)
 def empathy(case: Case) -> Verdict:
     if case.situation != COMPLAINT:
         return Verdict("empathy", NA, f"not needed: the comment is {case.situation}, not a complaint")

@@ -1,0 +1,78 @@
+"""Learned heads over the bundled encoder: what kind of comment this is and what it is about, and
+whether each sentence of a reply blames, apologises, offers a remedy or invites to private messages.
+
+The weights ship in `weights/` with a model card (`weights/MODEL_CARD.md`) and the figures they
+were chosen by (`weights/metrics.json`); `assistant train` rebuilds them from the real corpus.
+Without them (a broken install) everything still works on the lexicons alone, and says so.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from .linear import LinearHead, load_head
+from .sentences import Sentence, split_sentences
+
+__all__ = [
+    "Heads",
+    "LinearHead",
+    "Sentence",
+    "comment_vector",
+    "load_heads",
+    "shipped_heads",
+    "split_sentences",
+    "weights_dir",
+]
+
+REPLY_HEADS = ("no_blame", "empathy", "concrete_solution", "invite_dm")
+
+
+@dataclass(frozen=True)
+class Heads:
+    comment_kind: LinearHead
+    comment_topic: LinearHead
+    reply: dict[str, LinearHead]  # rule -> P(the sentence carries what the rule looks for)
+    info: dict = field(default_factory=dict)  # metrics.json: data, splits, figures, date
+
+
+def weights_dir() -> Path:
+    return Path(str(resources.files("assistant.heads").joinpath("weights")))
+
+
+def load_heads(folder: Path) -> Heads:
+    folder = Path(folder)
+    info_path = folder / "metrics.json"
+    return Heads(
+        comment_kind=load_head(folder / "comment_kind.npz"),
+        comment_topic=load_head(folder / "comment_topic.npz"),
+        reply={rule: load_head(folder / f"reply_{rule}.npz") for rule in REPLY_HEADS},
+        info=json.loads(info_path.read_text(encoding="utf-8")) if info_path.exists() else {},
+    )
+
+
+@functools.cache
+def shipped_heads() -> Heads | None:
+    """The heads in the package, or None when they are missing (the lexicons decide alone)."""
+    try:
+        return load_heads(weights_dir())
+    except (OSError, KeyError, ValueError):
+        return None
+
+
+def comment_vector(text: str) -> np.ndarray:
+    """The comment's query vector: the one retrieval searches with and the comment heads read."""
+    from ..encoder import bundled_e5
+
+    return bundled_e5().query_vectors([text])[0]
+
+
+def sentence_vectors(sentences: list[Sentence]) -> np.ndarray:
+    from ..encoder import bundled_e5
+
+    return bundled_e5().query_vectors([s.text for s in sentences])
