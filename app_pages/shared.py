@@ -62,22 +62,26 @@ def drafter_banner() -> None:
 
 def checklist(check: CheckResult) -> None:
     for rule, verdict in check.verdicts.items():
-        st.markdown(f"{MARKS[verdict.status]} `{rule}` — {escape(verdict.message)}")
+        note = f" · *{escape(verdict.decided_note[1:-1])}*" if verdict.decided_note else ""
+        st.markdown(f"{MARKS[verdict.status]} `{rule}` — {escape(verdict.message)}{note}")
 
 
 def highlighted(text: str, check: CheckResult) -> str:
     """The reply as HTML with the words that decided each rule marked: red where a rule fails,
-    green where they made it pass. Everything is escaped: a draft may quote the customer."""
-    spans = []
+    green where they made it pass. Everything is escaped: a draft may quote the customer. Where
+    marks overlap, the narrower wins (a lexicon's words over a head's whole sentence), fails first."""
+    candidates = []
     for rule, verdict in check.verdicts.items():
         for evidence in verdict.evidence:
             if evidence.source == "reply" and 0 <= evidence.start < evidence.end <= len(text):
-                spans.append((evidence.start, evidence.end, rule, verdict.status))
-    spans.sort(key=lambda s: (s[0], s[3] != "fail"))
+                candidates.append((evidence.start, evidence.end, rule, verdict.status))
+    spans: list[tuple[int, int, str, str]] = []
+    for span in sorted(candidates, key=lambda s: (s[3] != "fail", s[1] - s[0], s[0])):
+        if all(span[1] <= s[0] or s[1] <= span[0] for s in spans):
+            spans.append(span)
+    spans.sort()
     out, cursor = [], 0
     for start, end, rule, status in spans:
-        if start < cursor:
-            continue
         color = "#ffd6d6" if status == "fail" else "#d8f5dd"
         out.append(escape(text[cursor:start]))
         out.append(f"<mark title='{escape(rule)}' style='background:{color}'>{escape(text[start:end])}</mark>")

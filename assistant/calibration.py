@@ -11,10 +11,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .corpus import HEAD_RULES, CommentItem, ReplyItem
 from .knowledge import Brand
 from .rules import FAIL, NA, PASS, RULE_IDS, CheckResult, check_reply
 
 CLASSES = (PASS, FAIL, NA)
+COMPLAINT = "complaint"
 
 
 class LabelledFileError(ValueError):
@@ -110,12 +112,12 @@ def _label(value: object) -> str:
     raise ValueError(f"label {value!r} is not pass, fail, n/a, true or false")
 
 
-def calibrate(items: list[LabelledReply], brand: Brand | None) -> Calibration:
+def calibrate(items: list[LabelledReply], brand: Brand | None, use_heads: bool = True) -> Calibration:
     scores = {rule: RuleScore(rule) for rule in RULE_IDS}
     misses = []
     for item in items:
         # `lang` in a labelled file names the set the item belongs to; the customer's language is the comment's
-        result = check_reply(item.reply, item.comment, item.channel, None, brand)
+        result = check_reply(item.reply, item.comment, item.channel, None, brand, use_heads)
         for rule, label in item.labels.items():
             predicted = result.verdicts[rule].status
             if item.binary and predicted == NA:
@@ -150,4 +152,72 @@ def report_lines(calibration: Calibration, show_misses: bool = True) -> list[str
             verdict = result.verdicts[rule]
             lines.append(f"  {item.id} {rule}: labelled {label}, checker {verdict.status} — {verdict.message}")
             lines.append(f"      reply: {' '.join(item.reply.split())[:160]}")
+    return lines
+
+
+def corpus_replies(replies: list[ReplyItem]) -> list[LabelledReply]:
+    """Real corpus replies as labelled replies: only the rules the corpus labels are scored."""
+    return [
+        LabelledReply(
+            id=r.id,
+            reply=r.reply,
+            labels={rule: r.labels[rule] for rule in HEAD_RULES},
+            comment=r.comment,
+            lang=r.lang,
+            line=r.line,
+        )
+        for r in replies
+    ]
+
+
+@dataclass
+class KindScore:
+    """How well comments are read: complaint or not, per language, and the kind overall."""
+
+    confusion: Counter = field(default_factory=Counter)  # (lang, label, predicted) -> count
+    misses: list[tuple[CommentItem, str, str]] = field(default_factory=list)  # item, predicted, decided by
+
+    def complaint(self, lang: str | None = None) -> tuple[float, float, float, int]:
+        """Precision, recall, F1 of "is a complaint", and the number of comments."""
+        rows = [(label, p, n) for (lg, label, p), n in self.confusion.items() if lang is None or lg == lang]
+        tp = sum(n for label, p, n in rows if label == COMPLAINT and p == COMPLAINT)
+        fp = sum(n for label, p, n in rows if label != COMPLAINT and p == COMPLAINT)
+        fn = sum(n for label, p, n in rows if label == COMPLAINT and p != COMPLAINT)
+        precision = tp / (tp + fp) if tp + fp else 1.0
+        recall = tp / (tp + fn) if tp + fn else 1.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        return precision, recall, f1, sum(n for _, _, n in rows)
+
+    @property
+    def accuracy(self) -> float:
+        total = sum(self.confusion.values())
+        return sum(n for (_, label, p), n in self.confusion.items() if label == p) / total if total else 1.0
+
+
+def calibrate_comments(items: list[CommentItem], use_heads: bool = True) -> KindScore:
+    from .reading import read_comment
+    from .rules.lexicon import load_lexicon
+
+    lexicon = load_lexicon(None)
+    score = KindScore()
+    for item in items:
+        reading = read_comment(item.text, lexicon, use_heads=use_heads)
+        score.confusion[(item.lang, item.kind, reading.kind)] += 1
+        if reading.kind != item.kind:
+            score.misses.append((item, reading.kind, reading.decided_by))
+    return score
+
+
+def comment_lines(score: KindScore, show_misses: bool = False) -> list[str]:
+    lines = [f"{'comments':25} {'complaint P':>11} {'R':>5} {'F1':>5}  n"]
+    for lang in ("ru", "en", None):
+        p, r, f, n = score.complaint(lang)
+        lines.append(f"  {lang or 'all':23} {p:11.3f} {r:5.3f} {f:5.3f}  {n}")
+    lines.append(f"  kind accuracy (complaint / praise / question / neutral): {score.accuracy:.3f}")
+    if show_misses and score.misses:
+        lines.append(f"  misread ({len(score.misses)}):")
+        for item, predicted, decided_by in score.misses:
+            lines.append(
+                f"    {item.id} labelled {item.kind}, read as {predicted} ({decided_by}): {' '.join(item.text.split())[:120]}"
+            )
     return lines

@@ -210,6 +210,15 @@ def _parts(
         parts.append(pick(phrases["manipulation"], index, values, lang))
         parts.append(fill(phrases["manipulation_help"], values, lang))
         return parts
+    if (triage.sentiment == "positive" and triage.complaint_risk) or triage.doubtful_complaint:
+        # praise in its words, a complaint by some sign (or a complaint the head is unsure of, in words
+        # of praise): never thank for kind words a customer who may be complaining, and do not answer
+        # praise with a refund; thank for writing, say sorry if something went wrong, open private messages
+        parts.append(pick(phrases["mixed"], index, values, lang))
+        parts.append(fill(phrases["dm_invitation"]["email" if channel == "email" else "default"], values, lang))
+        if angle != "brief":
+            parts.append(pick(phrases["closing"]["complaint"], index, values, lang))
+        return parts
     if triage.sentiment == "positive":
         has_subject = values["subject"] not in phrases["subject_fallback"].values()
         parts.append(pick(phrases["praise"] if has_subject else phrases["praise_without_subject"], index, values, lang))

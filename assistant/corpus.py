@@ -1,9 +1,11 @@
 """The real-text corpus (`evals/real/`): public customer comments and brand replies, labelled,
 with fixed train / dev / test splits.
 
-The split of an item is a hash of its text (of the comment, for a reply that has one), so it never
-changes when the corpus grows, a reply lands with the comment it answers, and nobody can move an
-awkward example out of the test split. Heads are fitted on train, thresholds chosen on dev; test
+The split of an item is a hash of its text, or of its `group` when it has one: a reply and the
+comment it answers share a group, the normalised reply with names and numbers taken out, so a
+template a shop sends to everyone lands in one split and cannot teach the heads the test. The
+split never changes when the corpus grows, and nobody can move an awkward example out of the test
+split. Heads are fitted on train, thresholds chosen on dev; test
 is only ever reported.
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +47,13 @@ def split_of(text: str) -> str:
     """train 70 %, dev 15 %, test 15 %, by the first bytes of a SHA-256 of the normalised text."""
     bucket = int.from_bytes(hashlib.sha256(normalise(text).encode("utf-8")).digest()[:4], "big") % 100
     return "train" if bucket < 70 else "dev" if bucket < 85 else "test"
+
+
+def template_key(reply: str) -> str:
+    """A reply with the customer's name, numbers and brand names taken out: the same template twice
+    has the same key."""
+    words = [w for w in re.findall(r"[^\W\d_]+", reply) if not w[:1].isupper() or w.isupper()]
+    return normalise(" ".join(words))[:300]
 
 
 def item_id(prefix: str, text: str) -> str:
@@ -162,9 +172,7 @@ def _comment(data: dict, path: Path, number: int, problems: list[str]) -> Commen
         problems.append(f"{where}: topic {topic!r} is not one of {', '.join(TOPICS)}; the line was skipped")
         return None
     origin = data.get("origin", "real")
-    split = split_of(text)
-    if origin != "real" and split != "train":
-        split = "train"  # text we wrote ourselves may teach, never judge
+    split = split_of(data.get("group") or text) if origin == "real" else "train"  # ours may teach, never judge
     return CommentItem(
         id=data.get("id") or item_id("c", text),
         text=text,
@@ -204,8 +212,7 @@ def _reply(data: dict, path: Path, number: int, problems: list[str]) -> ReplyIte
             problems.append(f"{where}: evidence for {rule} is not a part of the reply; that span was ignored")
         evidence[rule] = kept
     origin = data.get("origin", "real")
-    key = comment if comment and comment.strip() else reply
-    split = split_of(key) if origin == "real" else "train"
+    split = split_of(data.get("group") or reply) if origin == "real" else "train"
     return ReplyItem(
         id=data.get("id") or item_id("r", reply + "\x00" + (comment or "")),
         reply=reply,

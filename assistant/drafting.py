@@ -15,7 +15,9 @@ from pathlib import Path
 
 from .composer import compose, load_phrases
 from .drafts import Draft, DraftResult
+from .heads import comment_vector
 from .knowledge import Knowledge, load_knowledge
+from .languages import name_of
 from .llm import LLMError
 from .llm_drafting import llm_drafts
 from .prompting import load_template
@@ -71,15 +73,18 @@ def draft_replies(
     brand = knowledge.brand
     warnings = [f"knowledge has {len(knowledge.errors)} error(s); run `assistant lint`"] if knowledge.errors else []
     use_llm = settings.llm_configured if use_llm is None else use_llm
+    with clock.stage("embedding"):
+        vector = comment_vector(comment)  # read by the heads, and searched with when the index is E5
     with clock.stage("triage"):
-        found = triage(comment, brand)
+        found = triage(comment, brand, vector)
     # retrieval needs only the offline triage (topic, language), so it runs while the LLM refines it
     with ThreadPoolExecutor(max_workers=1) as pool:
         refining = (
             pool.submit(refine_with_llm, found, comment, settings, brand) if use_llm and settings.llm_triage else None
         )
         with clock.stage("retrieval"):
-            sources = _sources(store, settings, comment, found, channel, warnings)
+            shared = vector if settings.embedding_backend == "e5" else None
+            sources = _sources(store, settings, comment, found, channel, warnings, shared)
         if refining is not None:
             started = time.perf_counter()
             found, problem = refining.result()
@@ -144,15 +149,20 @@ def _triage_warnings(found: Triage) -> list[str]:
             + ", ".join(sorted({f.kind for f in found.personal_data}))
             + "): hide the comment and continue in private messages"
         )
+    if found.comment_lang:
+        notes.append(
+            f"the comment is in {name_of(found.comment_lang)}, which Reply Assistant does not support: the drafts "
+            f"are in {name_of(found.lang)} and were checked as such; have the comment translated before you answer"
+        )
     if found.severity == "crisis":
         notes.append("possible crisis (safety, mass failure or public escalation): tell a senior manager now")
     return notes
 
 
-def _sources(store, settings, comment, found, channel, warnings) -> list[Source]:
+def _sources(store, settings, comment, found, channel, warnings, vector=None) -> list[Source]:
     try:
         store = store or _open_store(settings)
-        sources = retrieve_context(store, comment, found.topic, channel, found.lang)
+        sources = retrieve_context(store, comment, found.topic, channel, found.lang, vector=vector)
     except (StoreError, OSError) as error:
         warnings.append(f"the knowledge index is unavailable ({error}); drafts are not grounded in past replies")
         return []

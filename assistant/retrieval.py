@@ -98,11 +98,13 @@ def retrieve_context(
     k_policies: int = 4,
     k_replies: int = 3,
     topic_boost: float = 0.05,
+    vector=None,
 ) -> list[Source]:
-    """Policy passages (the triaged topic first) and past replies for this channel and language."""
+    """Policy passages (the triaged topic first) and past replies for this channel and language.
+    `vector` is the comment's query vector when triage has computed it already."""
     if store.count() == 0:
         return []
-    vector = store.embedder.embed_query(comment)
+    vector = store.embedder.embed_query(comment) if vector is None else vector
     wanted_policies, wanted_replies = k_policies * 3, k_replies * 4
     # one query for both kinds (each chromadb query has a fixed cost); a kind is asked for on
     # its own only when the other crowded it out

@@ -172,7 +172,10 @@ class Store:
         times faster than asking for the texts too; texts, metadata and vectors come from a cache
         keyed by document id (ids are content hashes, so a text never goes stale)."""
         result = self.collection.query(
-            query_embeddings=[list(vector)], n_results=max(1, k), where=where or None, include=["distances"]
+            query_embeddings=[np.asarray(vector, dtype=float).tolist()],
+            n_results=max(1, k),
+            where=where or None,
+            include=["distances"],
         )
         ids, distances = result["ids"][0], result["distances"][0]
         details = self._details(ids)

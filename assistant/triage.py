@@ -16,7 +16,9 @@ from importlib import resources
 import yaml
 
 from .knowledge import Brand
-from .rules.case import COMPLAINT, NEUTRAL, PRAISE, QUESTION, situation_of
+from .languages import default_language, supported_codes
+from .reading import read_comment
+from .rules.case import COMPLAINT, NEUTRAL, PRAISE, QUESTION
 from .rules.contact import personal_data_in
 from .rules.lexicon import load_lexicon
 from .rules.patterns import find_any
@@ -47,6 +49,10 @@ class Triage:
     injection: tuple[Finding, ...] = ()
     signals: dict[str, list[str]] = field(default_factory=dict)
     source: str = "rules"
+    comment_lang: str | None = None  # the comment's own language when we cannot answer in it (e.g. "fa")
+    complaint_risk: bool = False  # not read as a complaint, yet something says it may be one
+    doubtful_complaint: bool = False  # read as a complaint by the head alone, unsure, in words of praise
+    reading: dict = field(default_factory=dict)  # how the kind was decided: by whom, the head's scores
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -66,11 +72,13 @@ def _hits(patterns, text) -> list[str]:
     return [m.quote(text) for m in find_any(tuple(patterns), text, negatable=False, gap=2)]
 
 
-def triage(comment: str, brand: Brand | None = None) -> Triage:
+def triage(comment: str, brand: Brand | None = None, vector=None) -> Triage:
+    """`vector` is the comment's query vector when the caller has it (retrieval searches with it)."""
     text = analyse(comment)
     signals = _signals()
     lexicon = load_lexicon(brand)
-    situation = situation_of(text, analyse(""), lexicon)
+    reading = read_comment(comment, lexicon, vector)
+    situation = reading.kind
     found: dict[str, list[str]] = {}
 
     topic_scores = {}
@@ -92,10 +100,11 @@ def triage(comment: str, brand: Brand | None = None) -> Triage:
         topic = "praise"
     else:
         topic_scores.pop("praise", None)
+        learned = _brand_topic(reading.topic, brand) if situation != PRAISE else None
         topic = (
             max(topic_scores, key=topic_scores.get)
             if topic_scores
-            else ("praise" if situation == PRAISE else "product_question")
+            else learned or ("praise" if situation == PRAISE else "product_question")
         )
         if situation == QUESTION and topic in ("wrong_item_or_size", "defective_item"):
             topic = "product_question"  # "есть ли размер S?" asks about a product, it reports no problem
@@ -143,8 +152,19 @@ def triage(comment: str, brand: Brand | None = None) -> Triage:
         for m in _PERCENT.finditer(comment)
         if _over_limit(int(m.group(1)), brand)
     ]
+    risk = situation != COMPLAINT and COMPLAINT in (reading.lexicon_kind, reading.head_kind)
+    doubtful = (
+        situation == COMPLAINT
+        and reading.decided_by == "head"
+        and reading.lexicon_kind == PRAISE
+        and reading.kind_scores.get(COMPLAINT, 0.0) < 0.5
+        and "crisis" not in found
+    )
+    answer_lang, comment_lang = text.lang, None
+    if not reading.supported:
+        answer_lang, comment_lang = default_language(), reading.lang
     return Triage(
-        lang=text.lang,
+        lang=answer_lang,
         sentiment=SENTIMENT_OF[situation],
         topic=topic,
         complainer=complainer,
@@ -152,7 +172,33 @@ def triage(comment: str, brand: Brand | None = None) -> Triage:
         personal_data=personal,
         injection=tuple(injection),
         signals=found,
+        comment_lang=comment_lang,
+        complaint_risk=risk,
+        doubtful_complaint=doubtful,
+        reading={
+            "kind": reading.kind,
+            "decided_by": reading.decided_by,
+            "lexicon_kind": reading.lexicon_kind,
+            "head_kind": reading.head_kind,
+            "kind_scores": {k: round(v, 3) for k, v in reading.kind_scores.items()},
+            "head_topic": reading.topic,
+        },
     )
+
+
+@functools.cache
+def _topic_map() -> dict:
+    text = resources.files("assistant").joinpath("triage_data", "topics.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def _brand_topic(corpus_topic: str | None, brand: Brand | None) -> str | None:
+    """The brand's topic for the head's topic, when the lexicon found no topic words: "пришло не
+    то" names no word of the brand's signals, and the head still knows it is a wrong item."""
+    mapped = _topic_map().get(corpus_topic) if corpus_topic else None
+    if mapped and (brand is None or mapped in brand.topics):
+        return mapped
+    return None
 
 
 def _max_percent(brand: Brand | None) -> float:
@@ -172,7 +218,7 @@ def _greedy_percent(comment: str, brand: Brand | None) -> bool:
 
 
 TRIAGE_CHOICES = {
-    "lang": ("ru", "en"),
+    "lang": supported_codes(),
     "sentiment": ("negative", "positive", "question", "neutral"),
     "complainer": ("meek", "aggressive", "high_roller", "opportunist", "chronic", "troll", "none"),
     "severity": ("routine", "serious", "crisis"),

@@ -1,54 +1,95 @@
 """Checker benchmark: prints figures, asserts nothing.
 
-    .venv/bin/python benchmarks/bench_checker.py [FILE]
+    .venv/bin/python benchmarks/bench_checker.py [--lexicon-only]
 
-Times `check_reply` with all nine rules on every reply of the labelled set (default
-evals/labelled/replies.jsonl): a cold pass (empty word caches), then warm passes, as in the
-app where the checklist re-runs on every keystroke. Prints median and p95 per reply.
+Times `check_reply` with all nine rules and the learned heads on real replies (the dev and test
+splits of evals/real, none of which the sentence cache has seen):
+- one reply of about 400 characters, checked cold (every sentence new to the encoder);
+- a re-check after the writer edits one sentence (the other sentences' vectors are cached);
+- batch checking: replies per second over the whole set, each reply new;
+- triage's cost beyond the query embedding that retrieval computes anyway.
 """
 
 from __future__ import annotations
 
+import argparse
 import statistics
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-from assistant.calibration import load_labelled
+from assistant.corpus import load_corpus
+from assistant.encoder import bundled_e5
 from assistant.knowledge import load_knowledge
 from assistant.rules import check_reply
 from assistant.rules import text as rules_text
+from assistant.triage import triage
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def timed(items, brand) -> list[float]:
-    out = []
-    for item in items:
-        started = time.perf_counter()
-        check_reply(item.reply, item.comment, item.channel, item.lang, brand)
-        out.append((time.perf_counter() - started) * 1000)
-    return out
+def ms(started: float) -> float:
+    return (time.perf_counter() - started) * 1000
+
+
+def forget(encoder) -> None:
+    """Cold again: no cached sentence vectors, no cached texts (word lemmas stay, as in a long run)."""
+    with encoder._cache_lock:
+        encoder._cache.clear()
+    rules_text.analyse.cache_clear()
 
 
 def main() -> None:
-    path = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "evals/labelled/replies.jsonl"
-    items, _ = load_labelled(path)
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--lexicon-only", action="store_true")
+    args = parser.parse_args()
+    use_heads = not args.lexicon_only
+    corpus = load_corpus(ROOT / "evals/real")
+    replies = corpus.replies_in("dev", "test")
     brand = load_knowledge(ROOT / "knowledge").brand
-    check_reply("прогрев", None, None, None, brand)  # load pymorphy3 and the lexicons once
-    rules_text.analyse.cache_clear()
-    rules_text.lemmas.cache_clear()
-    cold = timed(items, brand)
-    warm = []
-    for _ in range(5):
-        rules_text.analyse.cache_clear()  # the reply text is new each time; its words are not
-        warm += timed(items, brand)
-    chars = statistics.mean(len(i.reply) for i in items)
-    print(f"{len(items)} replies from {path.name}, {chars:.0f} characters on average")
-    print(f"cold (new words):   median {np.median(cold):.2f} ms, p95 {np.percentile(cold, 95):.2f} ms")
-    print(f"warm (known words): median {np.median(warm):.2f} ms, p95 {np.percentile(warm, 95):.2f} ms")
+    encoder = bundled_e5()
+    check_reply("Прогрев. Warm-up.", "Прогрев", None, None, brand, use_heads)  # models and lexicons load once
+
+    around_400 = sorted(replies, key=lambda r: abs(len(r.reply) - 400))[:40]
+    cold, edited = [], []
+    for item in around_400:
+        forget(encoder)
+        started = time.perf_counter()
+        check_reply(item.reply, item.comment, None, None, brand, use_heads)
+        cold.append(ms(started))
+        edit = item.reply.rstrip() + " Напишите нам, пожалуйста, в личные сообщения."
+        started = time.perf_counter()
+        check_reply(edit, item.comment, None, None, brand, use_heads)
+        edited.append(ms(started))
+    size = statistics.mean(len(i.reply) for i in around_400)
+    print(f"reader: {'lexicons only' if args.lexicon_only else 'learned heads with the lexicons'}")
+    print(
+        f"one reply of ~{size:.0f} characters, cold: median {np.median(cold):.1f} ms, p95 {np.percentile(cold, 95):.1f} ms"
+    )
+    print(
+        f"re-check after adding a sentence:  median {np.median(edited):.1f} ms, p95 {np.percentile(edited, 95):.1f} ms"
+    )
+
+    forget(encoder)
+    started = time.perf_counter()
+    for item in replies:
+        check_reply(item.reply, item.comment, None, None, brand, use_heads)
+    seconds = ms(started) / 1000
+    chars = statistics.mean(len(i.reply) for i in replies)
+    print(
+        f"batch: {len(replies)} real replies (mean {chars:.0f} characters) in {seconds:.1f} s: {len(replies) / seconds:.1f} replies/s"
+    )
+
+    comments = [c.text for c in corpus.comments_in("dev", "test")][:200]
+    extra = []
+    for text in comments:
+        forget(encoder)
+        encoder.query_vectors([text])  # what retrieval computes anyway
+        started = time.perf_counter()
+        triage(text, brand)
+        extra.append(ms(started))
+    print(f"triage beyond the query embedding: median {np.median(extra):.2f} ms, p95 {np.percentile(extra, 95):.2f} ms")
 
 
 if __name__ == "__main__":

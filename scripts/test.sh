@@ -7,6 +7,6 @@ echo "== ruff"
 echo "== eval gates: smoke and safety suites (offline drafter), the checker's calibration"
 .venv/bin/assistant eval run smoke --quiet --out build/evals
 .venv/bin/assistant eval run safety --quiet --out build/evals
-.venv/bin/assistant eval calibrate --quiet --min-f1 0.95 --out build/evals > /dev/null
+.venv/bin/assistant eval calibrate evals/labelled/replies.jsonl --quiet --min-f1 0.95 --out build/evals > /dev/null
 echo "== pytest"
 exec .venv/bin/python -m pytest "$@"

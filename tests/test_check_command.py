@@ -23,7 +23,7 @@ def test_jsonl_output_honours_the_contract(tmp_path, capsys):
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [line["id"] for line in lines] == [1, "b"]
     for line in lines:
-        assert list(line) == ["id", "verdicts", "evidence", "messages", "passed"]
+        assert list(line) == ["id", "verdicts", "evidence", "messages", "decided_by", "passed"]
         assert list(line["verdicts"]) == list(RULE_IDS)
         assert set(line["verdicts"].values()) <= {"pass", "fail", "n/a"}
         assert set(line["evidence"]) == set(line["messages"]) == set(RULE_IDS)

@@ -14,7 +14,7 @@ from ..llm import LLMError
 from ..prompting import PromptError
 from ..settings import SettingsError, load_settings
 from ..store import StoreError
-from . import check_verbs, draft_verbs, eval_verbs, knowledge_verbs
+from . import check_verbs, draft_verbs, eval_verbs, knowledge_verbs, train_verbs
 from .exits import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 
 __all__ = ["EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "main"]
@@ -47,4 +47,5 @@ def _parser() -> argparse.ArgumentParser:
     draft_verbs.add_parsers(verbs)
     check_verbs.add_parsers(verbs)
     eval_verbs.add_parsers(verbs)
+    train_verbs.add_parsers(verbs)
     return parser

@@ -90,7 +90,8 @@ def _print_checklist(request: CheckRequest, result: CheckResult, judged: dict | 
     for rule, verdict in result.verdicts.items():
         mark, code = _MARKS[verdict.status]
         label = f"{mark} {rule:{width}}  {verdict.status:4}"
-        print(f"\033[{code}m{label}\033[0m  {verdict.message}" if color else f"{label}  {verdict.message}")
+        message = f"{verdict.message} {verdict.decided_note}".rstrip()
+        print(f"\033[{code}m{label}\033[0m  {message}" if color else f"{label}  {message}")
     print("passed" if result.passed else f"failed: {', '.join(result.failed_rules)}")
     if judged:
         if "error" in judged:

@@ -10,7 +10,15 @@ from .. import __version__
 from ..calibration import FAIL, NA, PASS, Calibration
 
 
-def calibration_report(calibration: Calibration, path: Path, min_f1: float | None, problems: list[str]) -> dict:
+def calibration_report(
+    calibration: Calibration,
+    path: Path,
+    min_f1: float | None,
+    problems: list[str],
+    name: str | None = None,
+    description: str | None = None,
+    extra_gates: list[dict] | None = None,
+) -> dict:
     rules = {}
     for rule, score in calibration.scores.items():
         rules[rule] = {
@@ -40,7 +48,7 @@ def calibration_report(calibration: Calibration, path: Path, min_f1: float | Non
         )
         verdict = result.verdicts[rule]
         case["problems"].append(f"{rule}: labelled {label}, checker says {verdict.status} ({verdict.message})")
-    gates = []
+    gates = list(extra_gates or [])
     if min_f1 is not None:
         for rule, row in rules.items():
             gates.append(
@@ -48,9 +56,9 @@ def calibration_report(calibration: Calibration, path: Path, min_f1: float | Non
             )
     return {
         "kind": "calibration",
-        "suite": f"calibration-{Path(path).stem}",
+        "suite": f"calibration-{name or Path(path).stem}",
         "path": str(path),
-        "description": f"The checker against {calibration.items} replies labelled by people.",
+        "description": description or f"The checker against {calibration.items} replies labelled by people.",
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "drafter": "labelled replies",
         "ids": {"assistant": __version__},

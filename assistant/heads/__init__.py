@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .linear import LinearHead, load_head
+from .linear import LinearHead, load_head, load_space
 from .sentences import Sentence, split_sentences
 
 __all__ = [
@@ -48,10 +48,11 @@ def weights_dir() -> Path:
 def load_heads(folder: Path) -> Heads:
     folder = Path(folder)
     info_path = folder / "metrics.json"
+    comments, replies = load_space(folder / "comment_ngrams.npz"), load_space(folder / "reply_ngrams.npz")
     return Heads(
-        comment_kind=load_head(folder / "comment_kind.npz"),
-        comment_topic=load_head(folder / "comment_topic.npz"),
-        reply={rule: load_head(folder / f"reply_{rule}.npz") for rule in REPLY_HEADS},
+        comment_kind=load_head(folder / "comment_kind.npz", comments),
+        comment_topic=load_head(folder / "comment_topic.npz", comments),
+        reply={rule: load_head(folder / f"reply_{rule}.npz", replies) for rule in REPLY_HEADS},
         info=json.loads(info_path.read_text(encoding="utf-8")) if info_path.exists() else {},
     )
 

@@ -39,7 +39,9 @@ def check_reply(
     channel: str | None = None,
     lang: str | None = None,
     brand: Brand | None = None,
+    use_heads: bool = True,
 ) -> CheckResult:
-    """Check a reply against every rule. Without a brand, commitments cannot be allowed, so pass one."""
-    case = make_case(reply, comment, channel, lang, brand, load_lexicon(brand))
+    """Check a reply against every rule. Without a brand, commitments cannot be allowed, so pass one.
+    `use_heads=False` lets the lexicons decide alone (to compare the two on the same replies)."""
+    case = make_case(reply, comment, channel, lang, brand, load_lexicon(brand), use_heads)
     return CheckResult({rule.id: rule.check(case) for rule in RULES.values()})

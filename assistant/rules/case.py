@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from ..heads.sentences import Sentence
 from ..knowledge import Brand, Channel
 from .lexicon import Lexicon
 from .patterns import Match, find_any
@@ -24,6 +25,7 @@ class Case:
     expected_lang: str | None  # the customer's language, given or detected from the comment
     brand: Brand | None
     lexicon: Lexicon
+    use_heads: bool = True  # False: the lexicons decide alone (calibration compares the two)
     memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     def find(self, patterns: tuple[str, ...], negatable: bool = True, gap: int = 2) -> list[Match]:
@@ -34,9 +36,38 @@ class Case:
         return self.memo[key]
 
     @cached_property
+    def reading(self):
+        """The one reading of the comment (`assistant.reading`), None without a comment."""
+        if self.comment is None or not self.comment.tokens:
+            return None
+        from ..reading import read_comment
+
+        return read_comment(self.comment.raw, self.lexicon, use_heads=self.use_heads)
+
+    @cached_property
     def situation(self) -> str:
-        """What the reply answers; decides which rules apply (a thank-you needs no remedy)."""
-        return situation_of(self.comment, self.reply, self.lexicon)
+        """What the reply answers; decides which rules apply (a thank-you needs no remedy). A reply
+        that apologises or refuses shows it answers a complaint whatever the comment's words."""
+        if self.reading is None or _answers_a_problem(self.reply, self.lexicon):
+            return situation_of(self.comment, self.reply, self.lexicon)
+        return self.reading.kind
+
+    @cached_property
+    def head_scores(self) -> dict[str, list[tuple[Sentence, float]]]:
+        """rule -> (sentence, P(it carries what the rule looks for)) for every sentence of the reply;
+        empty without heads. Sentence vectors are cached, so a re-check pays for new sentences only."""
+        from ..heads import sentence_vectors, shipped_heads, split_sentences
+
+        heads = shipped_heads() if self.use_heads else None
+        sentences = split_sentences(self.reply.raw) if heads else []
+        if not sentences:
+            return {}
+        texts = [s.text for s in sentences]
+        vectors = sentence_vectors(sentences) if any(h.needs_vectors for h in heads.reply.values()) else None
+        return {
+            rule: list(zip(sentences, (float(p) for p in head.probabilities(vectors, texts)[:, 0]), strict=True))
+            for rule, head in heads.reply.items()
+        }
 
 
 # Marketplace reviews come as "Достоинства: … Недостатки: … Комментарий: …"
@@ -107,8 +138,9 @@ def make_case(
     lang: str | None,
     brand: Brand | None,
     lexicon: Lexicon,
+    use_heads: bool = True,
 ) -> Case:
     comment_text = analyse(comment) if comment and comment.strip() else None
     expected = lang or (comment_text.lang if comment_text is not None and comment_text.tokens else None)
     channel = brand.channels.get(channel_name) if brand and channel_name else None
-    return Case(analyse(reply), comment_text, channel_name, channel, expected, brand, lexicon)
+    return Case(analyse(reply), comment_text, channel_name, channel, expected, brand, lexicon, use_heads)

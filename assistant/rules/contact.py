@@ -6,6 +6,7 @@ import re
 
 from .case import COMPLAINT, Case
 from .commitments import sentence_bounds
+from .learned import presence
 from .registry import rule
 from .verdicts import FAIL, NA, PASS, Evidence, Verdict, quote
 
@@ -42,28 +43,46 @@ _PERSONAL = [
 )
 def invite_dm(case: Case) -> Verdict:
     refused = case.find(case.lexicon.dm_refused, negatable=False, gap=3)
-    hits = [m for m in case.find(case.lexicon.dm, gap=3) if not any(r.start <= m.start < r.end + 1 for r in refused)]
     if case.situation != COMPLAINT:
         return Verdict("invite_dm", NA, f"not needed: the comment is {case.situation}, not a complaint")
-    if refused and not hits:
+    found = presence(case, "invite_dm", dm_hits(case, refused))
+    if found.present:
+        first = min(found.evidence, key=lambda e: e.start)
+        return Verdict(
+            "invite_dm",
+            PASS,
+            f"invites to a private channel: {quote(first.text)}",
+            tuple(sorted(found.evidence, key=lambda e: e.start)),
+            decided_by=found.decided_by,
+        )
+    if case.channel_name in PRIVATE_CHANNELS:
+        return Verdict("invite_dm", PASS, f"{case.channel_name} is already a private conversation")
+    if refused:
         return Verdict(
             "invite_dm",
             FAIL,
             f"turns private messages away: {quote(refused[0].quote(case.reply))}",
             tuple(Evidence(m.start, m.end, m.quote(case.reply)) for m in refused),
-        )
-    if not hits and case.channel_name in PRIVATE_CHANNELS:
-        return Verdict("invite_dm", PASS, f"{case.channel_name} is already a private conversation")
-    if hits:
-        return Verdict(
-            "invite_dm",
-            PASS,
-            f"invites to a private channel: {quote(hits[0].quote(case.reply))}",
-            tuple(Evidence(m.start, m.end, m.quote(case.reply)) for m in hits),
+            decided_by=found.decided_by,
         )
     where = case.channel.dm.get(case.reply.lang) if case.channel else None
     hint = f" (e.g. «{where}»)" if where else ""
-    return Verdict("invite_dm", FAIL, f"does not invite the customer to continue in private messages{hint}")
+    return Verdict(
+        "invite_dm",
+        FAIL,
+        f"does not invite the customer to continue in private messages{hint}",
+        decided_by=found.decided_by,
+    )
+
+
+def dm_hits(case: Case, refused=None) -> list[Evidence]:
+    """The lexicon's invitations to a private channel, minus those it turns away ("не пишите в ЛС")."""
+    refused = case.find(case.lexicon.dm_refused, negatable=False, gap=3) if refused is None else refused
+    return [
+        Evidence(m.start, m.end, m.quote(case.reply), pattern=m.pattern.source)
+        for m in case.find(case.lexicon.dm, gap=3)
+        if not any(r.start <= m.start < r.end + 1 for r in refused)
+    ]
 
 
 def personal_data_in(raw: str) -> list[tuple[str, re.Match]]:

@@ -1,11 +1,56 @@
-"""no_blame and empathy: how the reply treats the customer."""
+"""no_blame and empathy: how the reply treats the customer.
+
+Each looks for one thing in the reply (blame; an apology or acknowledgement) with its lexicon and
+its learned head, and `learned.presence` decides from both."""
 
 from __future__ import annotations
 
+import re
+
 from .case import COMPLAINT, Case
+from .learned import presence
 from .patterns import find_any
 from .registry import rule
 from .verdicts import FAIL, NA, PASS, Evidence, Verdict, quote
+
+_CONTRAST = re.compile(r"\b(но|однако|зато|but|however|although|though)\b", re.I)
+
+
+def cleared_sentences(case: Case) -> tuple[tuple[int, int], ...]:
+    """Where the reply clears the customer, owns up to the brand's failure, or simply apologises
+    (with no "but" after it): no blame there."""
+    spans = []
+    for match in case.find(case.lexicon.exculpation, negatable=False):
+        spans.append(_sentence_span(case, match))
+    for match in find_any(case.lexicon.apology, case.reply):
+        low, high = _sentence_span(case, match)
+        if not _CONTRAST.search(case.reply.raw[low:high]):
+            spans.append((low, high))
+    return tuple(spans)
+
+
+def _sentence_span(case: Case, match) -> tuple[int, int]:
+    tokens = case.reply.sentence_tokens(m_sentence(case, match))
+    return tokens[0].start, tokens[-1].end
+
+
+def blame_hits(case: Case) -> list[Evidence]:
+    """The lexicon's blame, denial and argument, minus sentences that clear the customer."""
+    cleared = {m_sentence(case, m) for m in case.find(case.lexicon.exculpation)}
+    patterns = case.lexicon.blame + (case.lexicon.lecture if case.situation == COMPLAINT else ())
+    hits = [m for m in case.find(patterns, gap=3) if m_sentence(case, m) not in cleared]
+    return [Evidence(m.start, m.end, m.quote(case.reply), pattern=m.pattern.source) for m in hits]
+
+
+def never_say_hits(case: Case) -> list[Evidence]:
+    """The brand's own forbidden phrases (`brand.yaml` never_say): they fail whatever a head thinks."""
+    lowered = case.reply.raw.lower().replace("ё", "е")
+    found = []
+    for phrase in case.lexicon.never_say:
+        at = lowered.find(phrase)
+        if at >= 0:
+            found.append(Evidence(at, at + len(phrase), case.reply.raw[at : at + len(phrase)], by="brand.yaml"))
+    return found
 
 
 @rule(
@@ -15,22 +60,34 @@ from .verdicts import FAIL, NA, PASS, Evidence, Verdict, quote
     rank=10,
 )
 def no_blame(case: Case) -> Verdict:
-    """Blame, denial and argument fail, polite or not; a sentence that clears the customer does not."""
-    cleared = {m_sentence(case, m) for m in case.find(case.lexicon.exculpation)}
-    patterns = case.lexicon.blame + (case.lexicon.lecture if case.situation == COMPLAINT else ())
-    hits = [m for m in case.find(patterns, gap=3) if m_sentence(case, m) not in cleared]
-    evidence = [Evidence(m.start, m.end, m.quote(case.reply)) for m in hits]
-    lowered = case.reply.raw.lower().replace("ё", "е")
-    for phrase in case.lexicon.never_say:
-        at = lowered.find(phrase)
-        if at >= 0:
-            evidence.append(Evidence(at, at + len(phrase), case.reply.raw[at : at + len(phrase)]))
-    if evidence:
-        evidence.sort(key=lambda e: e.start)
+    """Blame, denial and argument fail, polite or not, in the lexicon's words or as the head reads it."""
+    forbidden = never_say_hits(case)
+    if forbidden:
         return Verdict(
-            "no_blame", FAIL, f"blames the customer or denies the problem: {quote(evidence[0].text)}", tuple(evidence)
+            "no_blame",
+            FAIL,
+            f"uses a phrase brand.yaml forbids: {quote(forbidden[0].text)}",
+            tuple(forbidden),
+            decided_by="brand.yaml",
         )
-    return Verdict("no_blame", PASS, "does not blame the customer")
+    found = presence(case, "no_blame", blame_hits(case), cleared_sentences(case))
+    if found.present:
+        first = min(found.evidence, key=lambda e: e.start)
+        return Verdict(
+            "no_blame",
+            FAIL,
+            f"blames the customer, denies the problem or argues: {quote(first.text)}",
+            tuple(sorted(found.evidence, key=lambda e: e.start)),
+            decided_by=found.decided_by,
+        )
+    return Verdict("no_blame", PASS, "does not blame the customer", decided_by=found.decided_by)
+
+
+def apology_hits(case: Case) -> list[Evidence]:
+    return [
+        Evidence(m.start, m.end, m.quote(case.reply), pattern=m.pattern.source)
+        for m in find_any(case.lexicon.apology + case.lexicon.feeling, case.reply)
+    ]
 
 
 @rule(
@@ -42,14 +99,15 @@ def no_blame(case: Case) -> Verdict:
 def empathy(case: Case) -> Verdict:
     if case.situation != COMPLAINT:
         return Verdict("empathy", NA, f"not needed: the comment is {case.situation}, not a complaint")
-    hits = find_any(case.lexicon.apology + case.lexicon.feeling, case.reply)
-    if hits:
-        first = hits[0]
+    found = presence(case, "empathy", apology_hits(case))
+    if found.present:
+        first = min(found.evidence, key=lambda e: e.start)
         return Verdict(
             "empathy",
             PASS,
-            f"acknowledges the customer: {quote(first.quote(case.reply))}",
-            tuple(Evidence(m.start, m.end, m.quote(case.reply)) for m in hits),
+            f"acknowledges the customer: {quote(first.text)}",
+            tuple(sorted(found.evidence, key=lambda e: e.start)),
+            decided_by=found.decided_by,
         )
     thanks = case.find(case.lexicon.boilerplate)
     detail = f" ({quote(thanks[0].quote(case.reply))} is not an apology)" if thanks else ""
@@ -58,6 +116,7 @@ def empathy(case: Case) -> Verdict:
         FAIL,
         f"no apology or acknowledgement of the customer's feelings{detail}",
         tuple(Evidence(m.start, m.end, m.quote(case.reply)) for m in thanks),
+        decided_by=found.decided_by,
     )
 
 

@@ -15,9 +15,18 @@ class Evidence:
     end: int
     text: str
     source: str = "reply"
+    by: str = "lexicon"  # what found it: lexicon, head (a learned head's sentence) or rule
+    pattern: str = ""  # the lexicon pattern that matched, so a head can know which ones to trust
 
     def to_dict(self) -> dict:
-        return {"start": self.start, "end": self.end, "text": self.text, "source": self.source}
+        return {"start": self.start, "end": self.end, "text": self.text, "source": self.source, "by": self.by}
+
+
+_DECIDERS = {
+    "head": "the learned head",
+    "lexicon": "the lexicon",
+    "head and lexicon": "the learned head and the lexicon",
+}
 
 
 @dataclass(frozen=True)
@@ -26,6 +35,14 @@ class Verdict:
     status: str  # PASS, FAIL or NA
     message: str
     evidence: tuple[Evidence, ...] = ()
+    decided_by: str = "rule"  # rule | lexicon | head | head and lexicon | brand.yaml
+
+    @property
+    def decided_note(self) -> str:
+        """ "(by the learned head)" and the like, for checklists; empty for plain rules."""
+        if self.decided_by == "rule" or self.status == "n/a":
+            return ""
+        return f"(by {_DECIDERS.get(self.decided_by, self.decided_by)})"
 
 
 @dataclass(frozen=True)
@@ -45,6 +62,7 @@ class CheckResult:
             "verdicts": {rule: v.status for rule, v in self.verdicts.items()},
             "evidence": {rule: [e.to_dict() for e in v.evidence] for rule, v in self.verdicts.items()},
             "messages": {rule: v.message for rule, v in self.verdicts.items()},
+            "decided_by": {rule: v.decided_by for rule, v in self.verdicts.items()},
             "passed": self.passed,
         }
 

@@ -1,5 +1,11 @@
-"""Russian calibration replies written by the team (part 3), written after the checker was
-tuned on parts 1 and 2 and never tuned against: the honest part of the measure."""
+"""Russian calibration replies written by the team (part 3), written after the checker was tuned on
+parts 1 and 2.
+
+An earlier version of this docstring said these rows were never tuned against. That was not true:
+the commit that added them (1493a55) also changed the lexicons and a rule to fix what they showed,
+and they are part of replies.jsonl, which the checker is calibrated on. Their figures are training
+figures, like the rest of the team-written set; the honest measure is the real corpus's test split
+(`assistant eval calibrate --split test`, see evals/real/DATASHEET.md)."""
 
 ROWS = [
     (

@@ -1,0 +1,118 @@
+"""One reading of the customer's comment: its language, what kind of comment it is and what it is
+about. Triage, the checker's "does this rule apply" and the composer's choice of situation all take
+this reading, so they cannot disagree about whether the customer complained.
+
+The kind comes from a learned head over the comment's query vector (the same vector retrieval
+searches with) together with the lexicon; how the two combine was chosen on the dev split of the
+real corpus and is stored with the head (`combine` in its metadata). The reading says which of
+them decided.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .heads import Heads, LinearHead, comment_vector, shipped_heads
+from .languages import detect, is_supported
+from .rules.case import COMPLAINT, situation_of
+from .rules.lexicon import Lexicon
+from .rules.text import analyse
+
+HEAD, LEXICON, BOTH = "head", "lexicon", "head and lexicon"
+
+
+@dataclass(frozen=True)
+class CommentReading:
+    lang: str | None  # the comment's language as detected, supported or not
+    kind: str  # complaint | praise | question | neutral
+    decided_by: str  # head | lexicon | head and lexicon
+    lexicon_kind: str
+    head_kind: str | None = None
+    kind_scores: dict[str, float] = field(default_factory=dict)  # the head's probabilities
+    topic: str | None = None  # the head's topic (corpus taxonomy), None without heads
+    topic_scores: dict[str, float] = field(default_factory=dict)
+    thresholds: dict[str, float] = field(default_factory=dict)  # the kind head's, for complaint_share
+
+    @property
+    def supported(self) -> bool:
+        return self.lang is None or is_supported(self.lang)
+
+    @property
+    def is_complaint(self) -> bool:
+        return self.kind == COMPLAINT
+
+    @property
+    def complaint_share(self) -> float:
+        """P(complaint) as a share of the threshold that makes a complaint (1 and more: a complaint)."""
+        if not self.kind_scores:
+            return 0.0
+        threshold = self.thresholds.get(f"{COMPLAINT}:{self.lang}", self.thresholds.get(COMPLAINT, 0.5))
+        return self.kind_scores.get(COMPLAINT, 0.0) / threshold if threshold else 0.0
+
+
+def read_comment(
+    text: str,
+    lexicon: Lexicon,
+    vector: np.ndarray | None = None,
+    use_heads: bool = True,
+) -> CommentReading:
+    """`vector` is the comment's query vector when the caller has it already (retrieval does)."""
+    lexicon_kind = situation_of(analyse(text), analyse(""), lexicon)
+    heads = shipped_heads() if use_heads else None
+    lang = detect(text)
+    if heads is None or not text.strip():
+        return CommentReading(lang, lexicon_kind, LEXICON, lexicon_kind)
+    if vector is None and (heads.comment_kind.needs_vectors or heads.comment_topic.needs_vectors):
+        vector = comment_vector(text)
+    return _combine(heads, text, vector, lang, lexicon_kind)
+
+
+def kind_from_scores(head: LinearHead, probs: np.ndarray, lang: str | None) -> str:
+    """A complaint when P(complaint) reaches the threshold chosen on dev for the comment's language
+    (set for recall: a missed complaint is answered with thanks), else the likeliest other kind."""
+    scores = dict(zip(head.classes, (float(p) for p in probs), strict=True))
+    threshold = head.thresholds.get(f"{COMPLAINT}:{lang}", head.thresholds.get(COMPLAINT, 0.5))
+    if scores.get(COMPLAINT, 0.0) >= threshold:
+        return COMPLAINT
+    return max((k for k in scores if k != COMPLAINT), key=scores.get)
+
+
+SURE = 0.5  # P(complaint) above which the head's complaint stands against the lexicon
+
+
+def combine_kinds(
+    mode: str, by_head: str, by_lexicon: str, p_complaint: float = 1.0, sure: float = SURE
+) -> tuple[str, str]:
+    """(kind, what decided it) under a combination mode: "head", "lexicon", "complaint_or" (a
+    complaint if either says so, otherwise the head), or "lexicon_veto" (a complaint the head is
+    unsure of gives way to the lexicon's clear praise or question: "Is the jumper itchy?")."""
+    if by_head == by_lexicon:
+        return by_head, BOTH
+    if mode == "lexicon":
+        return by_lexicon, LEXICON
+    if mode == "complaint_or" and by_lexicon == COMPLAINT:
+        return COMPLAINT, LEXICON
+    if mode == "lexicon_veto":
+        if by_lexicon == COMPLAINT:
+            return COMPLAINT, LEXICON
+        if by_head == COMPLAINT and p_complaint < sure and by_lexicon in ("praise", "question"):
+            return by_lexicon, LEXICON
+    return by_head, HEAD
+
+
+def _combine(heads: Heads, text: str, vector, lang: str | None, lexicon_kind: str) -> CommentReading:
+    probs = heads.comment_kind.probabilities(vector, [text], [lang])[0]
+    scores = {cls: float(p) for cls, p in zip(heads.comment_kind.classes, probs, strict=True)}
+    by_head = kind_from_scores(heads.comment_kind, probs, lang)
+    mode = heads.comment_kind.meta.get("combine", "head")
+    sure = float(heads.comment_kind.meta.get("sure", SURE))
+    kind, decided_by = combine_kinds(mode, by_head, lexicon_kind, scores.get(COMPLAINT, 0.0), sure)
+    topic_head = heads.comment_topic
+    topic_probs = topic_head.probabilities(vector, [text])[0]
+    topic_scores = {cls: float(p) for cls, p in zip(topic_head.classes, topic_probs, strict=True)}
+    topic = max(topic_scores, key=topic_scores.get)
+    return CommentReading(
+        lang, kind, decided_by, lexicon_kind, by_head, scores, topic, topic_scores, heads.comment_kind.thresholds
+    )

@@ -1,0 +1,207 @@
+"""The comment heads: kind (complaint / praise / question / neutral) and topic."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..corpus import KINDS, TOPICS, CommentItem, Corpus
+from ..heads import LinearHead
+from ..reading import combine_kinds, kind_from_scores
+from ..rules.case import COMPLAINT, situation_of
+from ..rules.text import analyse
+from .fitting import C_ENCODER, C_NGRAMS, MIXES, accuracy, auc, linear_of, logistic, prf
+
+COMPLAINT_RECALL = 0.95
+SAME_PRECISION = 0.02  # dev precision differences smaller than this are noise
+KIND_MIX = 0.5  # the product's target: a missed complaint gets thanks instead of help
+KIND_MODES = (
+    ("head", 0.5),
+    ("complaint_or", 0.5),
+    ("lexicon_veto", 0.3),
+    ("lexicon_veto", 0.4),
+    ("lexicon_veto", 0.5),
+    ("lexicon", 0.5),
+)
+LANGS = ("ru", "en")
+
+
+def train_kind(corpus: Corpus, vectors, space, vectoriser, lexicon, progress) -> tuple[LinearHead, dict]:
+    train, dev, test = (corpus.comments_in(s) for s in ("train", "dev", "test"))
+    classes = tuple(k for k in KINDS if any(c.kind == k for c in train))
+    y = np.array([c.kind for c in train])
+    x_train, x_dev = vectors.of([c.text for c in train], progress), vectors.of([c.text for c in dev], progress)
+    t_train, t_dev = vectoriser.transform([c.text for c in train]), vectoriser.transform([c.text for c in dev])
+    truth = np.array([c.kind == COMPLAINT for c in dev])
+    column = classes.index(COMPLAINT)
+
+    def complaint_auc(model, features) -> float:
+        scores = model.predict_proba(features)[:, list(model.classes_).index(COMPLAINT)]
+        return float(np.mean([auc(truth[_rows(dev, lang)], scores[_rows(dev, lang)]) for lang in LANGS]))
+
+    c_enc = max(C_ENCODER, key=lambda c: complaint_auc(logistic(x_train, y, c), x_dev))
+    c_ngr = max(C_NGRAMS, key=lambda c: complaint_auc(logistic(t_train, y, c, half=True), t_dev))
+    encoder, ngrams = (
+        linear_of(logistic(x_train, y, c_enc), classes),
+        linear_of(logistic(t_train, y, c_ngr, half=True), classes),
+    )
+    lexicon_dev = [situation_of(analyse(c.text), analyse(""), lexicon) for c in dev]
+
+    texts_dev, langs_dev = [c.text for c in dev], [c.lang for c in dev]
+    mixes, thresholds = {}, {}
+    for lang in LANGS:
+        rows = _rows(dev, lang)
+
+        def scores_with(mix: float, rows=rows) -> np.ndarray:
+            probe = LinearHead("comment_kind", classes, encoder, ngrams, space, mix)
+            return probe.probabilities(x_dev[rows], [t for t, r in zip(texts_dev, rows, strict=True) if r])[:, column]
+
+        # an even mix: choosing it per language on dev moved the English threshold from 0.37 to 0.12 and
+        # back between runs that differed in a few hundred comments, and read the team's own questions
+        # as complaints; the even mix had the best dev AUC in both languages in the first experiments
+        mixes[lang] = KIND_MIX
+        thresholds[f"{COMPLAINT}:{lang}"] = _threshold_for_recall(truth[rows], scores_with(mixes[lang]))
+    probe = LinearHead("comment_kind", classes, encoder, ngrams, space, 0.5, mixes, thresholds)
+    probs = probe.probabilities(x_dev, texts_dev, langs_dev)
+    thresholds[COMPLAINT] = _threshold_for_recall(truth, probs[:, column])
+    reference = _reference_comments(lexicon)
+    candidates = []
+    for mode, sure in KIND_MODES:
+        predicted = np.array(
+            [
+                combine_kinds(mode, kind_from_scores(probe, probs[i], c.lang), lexicon_dev[i], probs[i, column], sure)[
+                    0
+                ]
+                for i, c in enumerate(dev)
+            ]
+        )
+        per_lang = [prf(truth[_rows(dev, lang)], predicted[_rows(dev, lang)] == COMPLAINT) for lang in LANGS]
+        reaches = min(r for _, r, _ in per_lang) >= COMPLAINT_RECALL
+        precision = float(np.mean([p for p, _, _ in per_lang]))
+        candidates.append((reaches, precision, reference.accuracy(probe, mode, sure), mode, sure))
+    # real accuracy first; within SAME_PRECISION of the best, the mode that reads the team's own
+    # examples best (knowledge/replies, not trained on), then the simpler mode
+    reaching = [c for c in candidates if c[0]] or candidates
+    top = max(c[1] for c in reaching)
+    close = [c for c in reaching if c[1] >= top - SAME_PRECISION]
+    _, _, kept, mode, sure = max(close, key=lambda c: (round(c[2], 2), c[1], -KIND_MODES.index(c[3:])))
+    progress(f"  the demo's own comments read right: {kept:.3f}")
+    mix = 0.5
+    meta = {"combine": mode, "sure": sure, "C_encoder": c_enc, "C_ngrams": c_ngr}
+    head = LinearHead("comment_kind", classes, encoder, ngrams, space, mix, mixes, thresholds, meta)
+    progress(f"  encoder C={c_enc}, n-grams C={c_ngr}, mixes {mixes}, thresholds {thresholds}, combined by '{mode}'")
+    figures = {
+        "C_encoder": c_enc,
+        "C_ngrams": c_ngr,
+        "mix": mixes,
+        "combine": mode,
+        "sure": sure,
+        "thresholds": thresholds,
+    }
+    for split, items in (("train", train), ("dev", dev), ("test", test)):
+        figures[split] = kind_figures(items, head, vectors.of([c.text for c in items], progress), lexicon)
+    return head, figures
+
+
+def _rows(items: list[CommentItem], lang: str) -> np.ndarray:
+    return np.array([c.lang == lang for c in items], dtype=bool)
+
+
+def _threshold_for_recall(truth: np.ndarray, scores: np.ndarray) -> float:
+    """The highest threshold that still finds COMPLAINT_RECALL of the complaints."""
+    if not truth.any():
+        return 0.5
+    ranked = np.sort(scores[truth])[::-1]
+    needed = int(np.ceil(COMPLAINT_RECALL * len(ranked)))
+    return round(float(ranked[needed - 1]) - 1e-4, 6)
+
+
+def kind_figures(items: list[CommentItem], head: LinearHead, x: np.ndarray, lexicon) -> dict:
+    texts, langs = [c.text for c in items], [c.lang for c in items]
+    probs = head.probabilities(x, texts, langs) if items else np.zeros((0, len(head.classes)))
+    mode = head.meta.get("combine", "head")
+    out: dict = {"n": len(items)}
+    for reader in ("learned", "lexicon"):
+        predicted = []
+        for i, c in enumerate(items):
+            by_lexicon = situation_of(analyse(c.text), analyse(""), lexicon)
+            by_head = kind_from_scores(head, probs[i], c.lang)
+            p_complaint = float(probs[i, head.classes.index(COMPLAINT)])
+            combined = combine_kinds(mode, by_head, by_lexicon, p_complaint, head.meta.get("sure", 0.5))[0]
+            predicted.append(by_lexicon if reader == "lexicon" else combined)
+        block: dict = {"kind_accuracy": accuracy([c.kind for c in items], predicted)}
+        for lang in (*LANGS, "all"):
+            rows = [i for i, c in enumerate(items) if lang == "all" or c.lang == lang]
+            p, r, f = prf([items[i].kind == COMPLAINT for i in rows], [predicted[i] == COMPLAINT for i in rows])
+            block[f"complaint_{lang}"] = {"precision": p, "recall": r, "f1": f, "n": len(rows)}
+        out[reader] = block
+    return out
+
+
+def train_topic(corpus: Corpus, vectors, space, vectoriser, progress) -> tuple[LinearHead, dict]:
+    """Real comments only: the team-written ones carry the brand's topics, not the corpus's."""
+    train, dev, test = (corpus.comments_in(s, origin="real") for s in ("train", "dev", "test"))
+    y = np.array([c.topic for c in train])
+    classes = tuple(t for t in TOPICS if t in set(y))
+    x_train, x_dev = vectors.of([c.text for c in train], progress), vectors.of([c.text for c in dev], progress)
+    t_train, t_dev = vectoriser.transform([c.text for c in train]), vectoriser.transform([c.text for c in dev])
+    truth = [c.topic for c in dev]
+    c_enc = max(C_ENCODER, key=lambda c: accuracy(truth, list(logistic(x_train, y, c).predict(x_dev))))
+    c_ngr = max(C_NGRAMS, key=lambda c: accuracy(truth, list(logistic(t_train, y, c, half=True).predict(t_dev))))
+    encoder, ngrams = (
+        linear_of(logistic(x_train, y, c_enc), classes),
+        linear_of(logistic(t_train, y, c_ngr, half=True), classes),
+    )
+
+    def predict(head: LinearHead, items: list[CommentItem], x) -> list[str]:
+        return [classes[i] for i in head.probabilities(x, [c.text for c in items]).argmax(1)] if items else []
+
+    mix = max(
+        MIXES, key=lambda m: accuracy(truth, predict(LinearHead("t", classes, encoder, ngrams, space, m), dev, x_dev))
+    )
+    meta = {"C_encoder": c_enc, "C_ngrams": c_ngr, "taxonomy": list(TOPICS)}
+    head = LinearHead("comment_topic", classes, encoder, ngrams, space, mix, {}, {}, meta)
+    figures = {"C_encoder": c_enc, "C_ngrams": c_ngr, "mix": mix}
+    for split, items in (("train", train), ("dev", dev), ("test", test)):
+        x = vectors.of([c.text for c in items], progress)
+        figures[split] = {"n": len(items), "accuracy": accuracy([c.topic for c in items], predict(head, items, x))}
+    progress(f"  encoder C={c_enc}, n-grams C={c_ngr}, mix {mix}, dev accuracy {figures['dev']['accuracy']:.3f}")
+    return head, figures
+
+
+class _Reference:
+    """The demo's past replies' comments with the kind the team gave them (sentiment in
+    knowledge/replies): the product's own examples, never trained on."""
+
+    def __init__(self, items: list[tuple[str, str, bool]], lexicon) -> None:
+        self.items = items
+        self.lexicon_kinds = [situation_of(analyse(t), analyse(""), lexicon) for t, _, _ in items]
+        self.vectors = None
+
+    def accuracy(self, head: LinearHead, mode: str, sure: float) -> float:
+        if not self.items:
+            return 1.0
+        from ..heads import comment_vector
+
+        if self.vectors is None:
+            self.vectors = np.stack([comment_vector(t) for t, _, _ in self.items])
+        texts, langs = [t for t, _, _ in self.items], [lang for _, lang, _ in self.items]
+        probs = head.probabilities(self.vectors, texts, langs)
+        column = head.classes.index(COMPLAINT)
+        right = 0
+        for i, (_, lang, complaint) in enumerate(self.items):
+            by_head = kind_from_scores(head, probs[i], lang)
+            kind = combine_kinds(mode, by_head, self.lexicon_kinds[i], probs[i, column], sure)[0]
+            right += (kind == COMPLAINT) == complaint
+        return right / len(self.items)
+
+
+def _reference_comments(lexicon) -> _Reference:
+    from pathlib import Path
+
+    from ..knowledge import load_knowledge
+
+    folder = Path("knowledge")
+    if not folder.is_dir():
+        return _Reference([], lexicon)
+    replies = load_knowledge(folder).replies
+    return _Reference([(r.comment, r.lang, r.sentiment == "negative") for r in replies if r.comment], lexicon)

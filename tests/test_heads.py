@@ -1,0 +1,84 @@
+"""The learned heads: shipped with their card and figures, read with numpy alone, the same features
+in training and in the product, and verdicts that say what decided them."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from assistant.heads import REPLY_HEADS, shipped_heads, split_sentences, weights_dir
+from assistant.heads.ngrams import NgramSpace, char_ngrams
+from assistant.rules import check_reply
+
+
+def test_the_heads_ship_with_a_model_card_and_their_figures():
+    heads = shipped_heads()
+    assert heads is not None
+    assert set(heads.reply) == set(REPLY_HEADS)
+    assert heads.comment_kind.classes == ("complaint", "praise", "question", "neutral")
+    metrics = json.loads((weights_dir() / "metrics.json").read_text(encoding="utf-8"))
+    for split in ("train", "dev", "test"):
+        assert split in metrics["comment_kind"] and split in metrics["reply"]["no_blame"]
+    card = (weights_dir() / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert "test" in card and "dev" in card and metrics["corpus"]["sha256"][:16] in card
+
+
+def test_the_ngram_features_are_exactly_what_training_saw():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    texts = ["Приносим извинения за задержку!", "Вы сами виноваты((", "DM us  please", "ok"]
+    vectoriser = TfidfVectorizer(analyzer=char_ngrams, sublinear_tf=True).fit(texts)
+    grams = [str(g) for g in vectoriser.get_feature_names_out()]
+    space = NgramSpace({g: i for i, g in enumerate(grams)}, vectoriser.idf_)
+    weights = np.random.default_rng(0).normal(size=(2, len(grams))).astype(np.float32)
+    bias = np.array([0.1, -0.2], dtype=np.float32)
+    expected = vectoriser.transform(texts) @ weights.T + bias
+    assert np.allclose(space.logits(texts, weights, bias), expected, atol=1e-5)
+
+
+def test_the_product_reads_the_heads_without_scikit_learn():
+    script = (
+        "import sys; sys.modules['sklearn'] = None\n"
+        "from assistant.rules import check_reply\n"
+        "r = check_reply('Вы сами виноваты, надо было читать описание.', 'Пришло не то')\n"
+        "print(r.verdicts['no_blame'].status)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "fail"
+
+
+def test_sentences_keep_their_place_in_the_reply():
+    reply = "Здравствуйте, Анна! Приносим извинения.Напишите нам в Direct.\n\nС уважением, «Сорока»."
+    sentences = split_sentences(reply)
+    assert [s.text for s in sentences] == [
+        "Здравствуйте, Анна!",
+        "Приносим извинения.",
+        "Напишите нам в Direct.",
+        "С уважением, «Сорока».",
+    ]
+    assert all(reply[s.start : s.end] == s.text for s in sentences)
+
+
+def test_a_head_verdict_names_the_sentence_that_decided_it():
+    reply = "Здравствуйте! Фото сделаны в профессиональной студии, за настройки вашего монитора мы не отвечаем."
+    verdict = check_reply(reply, "Цвет совсем не как на фото").verdicts["no_blame"]
+    assert verdict.status == "fail"
+    assert "head" in verdict.decided_by
+    head_spans = [e for e in verdict.evidence if e.by == "head"]
+    assert head_spans and all(reply[e.start : e.end] == e.text for e in head_spans)
+
+
+def test_without_heads_the_lexicons_decide_and_say_so():
+    result = check_reply("Приносим извинения за задержку!", "Где заказ?", use_heads=False)
+    assert result.verdicts["empathy"].status == "pass"
+    assert result.verdicts["empathy"].decided_by == "lexicon"
+
+
+@pytest.mark.parametrize("rule", REPLY_HEADS)
+def test_every_reply_head_chose_its_settings_on_dev(rule):
+    head = shipped_heads().reply[rule]
+    assert head.meta["combine"] in ("or", "head", "lexicon", "and")
+    assert 0.0 <= head.mix <= 1.0 and 0.0 < head.threshold() < 1.0
