@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import streamlit as st
 
 from app_pages.shared import checklist, drafter_banner, highlighted, history, knowledge, settings, store
-from assistant.drafting import INSTRUCTIONS, draft_replies
+from assistant.drafting import INSTRUCTIONS, LANGUAGE_OF, draft_replies
 from assistant.knowledge.saved_replies import save_pending_reply
 from assistant.rules import check_reply
 
@@ -182,8 +182,8 @@ runs = state["runs"]
 if runs:
     show_run(runs[0])
     st.markdown("**Regenerate**")
-    choices = [i for i in INSTRUCTIONS if not (i == "in English" and runs[0]["result"].triage.lang == "en")]
-    choices = [i for i in choices if not (i == "in Russian" and runs[0]["result"].triage.lang == "ru")]
+    current = runs[0]["result"].triage.lang
+    choices = [i for i in INSTRUCTIONS if LANGUAGE_OF.get(i) != current]  # no "in Russian" for a Russian draft
     for column, instruction in zip(st.columns(len(choices)), choices, strict=True):
         if column.button(instruction[0].upper() + instruction[1:], key=f"regenerate-{instruction}"):
             run_draft(instruction)

@@ -11,6 +11,7 @@ import streamlit as st
 from app_pages.shared import settings, store
 from assistant.ingest import ingest
 from assistant.knowledge.saved_replies import pending_replies, set_status
+from assistant.languages import supported_codes
 from assistant.lint import lint
 from assistant.retrieval import search
 
@@ -64,7 +65,7 @@ with search_tab:
     query = st.text_input("Search policies and past replies", placeholder="курьер опоздал")
     left, right = st.columns(2)
     kind = left.radio("Kind", ["all", "policy", "reply"], horizontal=True)
-    lang = right.radio("Language of past replies", ["any", "ru", "en"], horizontal=True)
+    lang = right.radio("Language of past replies", ["any", *supported_codes()], horizontal=True)
     if query:
         hits = search(index, query, kind=None if kind == "all" else kind, lang=None if lang == "any" else lang, k=6)
         if not hits:

@@ -71,7 +71,7 @@ def subject_of(comment: str, lang: str, phrases: dict) -> str | None:
     for token in tokens:
         found = items & token.lemmas
         if found:
-            return sorted(found, key=len)[0] if lang == "en" else next(iter(found))
+            return min(found, key=lambda f: (len(f), f))  # one answer whatever the hash order
     for token in tokens:
         for word in phrases.get("topic_words", ()):
             if word in token.lemmas:

@@ -17,7 +17,7 @@ from .composer import compose, load_phrases
 from .drafts import Draft, DraftResult
 from .heads import comment_vector
 from .knowledge import Knowledge, load_knowledge
-from .languages import name_of
+from .languages import languages, name_of, supported_codes
 from .llm import LLMError
 from .llm_drafting import llm_drafts
 from .prompting import load_template
@@ -29,7 +29,7 @@ from .triage import Triage, refine_with_llm, triage
 
 __all__ = ["INSTRUCTIONS", "Draft", "DraftResult", "draft_replies"]
 
-LANGUAGE_OF = {"in English": "en", "in Russian": "ru"}
+LANGUAGE_OF = {f"in {languages()[code].name}": code for code in supported_codes()}  # "in English": "en"
 INSTRUCTIONS = ("shorter", "warmer", "more formal", *LANGUAGE_OF)  # what the app offers when regenerating
 
 

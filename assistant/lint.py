@@ -6,11 +6,15 @@ from __future__ import annotations
 from .knowledge import Knowledge, Problem, load_knowledge
 from .rules import check_reply
 
+KIND_OF_SENTIMENT = {"negative": "complaint", "positive": "praise", "question": "question", "neutral": "neutral"}
+
 
 def example_problems(knowledge: Knowledge) -> list[Problem]:
     problems = []
     for reply in knowledge.replies:
-        result = check_reply(reply.reply, reply.comment, reply.channel, reply.lang, knowledge.brand)
+        # the trainer said what the comment is (`sentiment`): the example is judged as that answer
+        kind = KIND_OF_SENTIMENT.get(reply.sentiment)
+        result = check_reply(reply.reply, reply.comment, reply.channel, reply.lang, knowledge.brand, kind=kind)
         for rule in result.failed_rules:
             problems.append(
                 Problem(

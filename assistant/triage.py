@@ -152,7 +152,10 @@ def triage(comment: str, brand: Brand | None = None, vector=None) -> Triage:
         for m in _PERCENT.finditer(comment)
         if _over_limit(int(m.group(1)), brand)
     ]
-    risk = situation != COMPLAINT and COMPLAINT in (reading.lexicon_kind, reading.head_kind)
+    # half-way to the complaint threshold is enough to hold back thanks for kind words
+    risk = situation != COMPLAINT and (
+        COMPLAINT in (reading.lexicon_kind, reading.head_kind) or reading.complaint_share >= 0.5
+    )
     doubtful = (
         situation == COMPLAINT
         and reading.decided_by == "head"

@@ -80,7 +80,13 @@ def test_a_reply_lands_in_the_split_of_the_comment_it_answers(corpus):
 
 
 def test_bad_lines_are_reported_with_file_and_line_and_the_rest_loads(tmp_path):
-    good = {"text": "Пришло с царапиной", "lang": "ru", "kind": "complaint", "topic": "defect_quality", "source": "https://x"}
+    good = {
+        "text": "Пришло с царапиной",
+        "lang": "ru",
+        "kind": "complaint",
+        "topic": "defect_quality",
+        "source": "https://x",
+    }
     lines = [json.dumps(good, ensure_ascii=False), "{not json", json.dumps({**good, "text": "ok", "kind": "angry"})]
     (tmp_path / "a.comments.jsonl").write_text("\n".join(lines), encoding="utf-8")
     reply = {

@@ -189,8 +189,22 @@ def test_the_llm_drafter_without_an_llm_says_what_to_set(indexed_copy, tmp_path,
 
 
 def test_calibration_writes_the_same_report_format(tmp_path, capsys):
-    assert main(["eval", "calibrate", "--quiet", "--min-f1", "0.95", "--out", str(tmp_path)]) == 0
+    labelled = str(ROOT / "evals" / "labelled" / "replies.jsonl")
+    assert main(["eval", "calibrate", labelled, "--quiet", "--min-f1", "0.9", "--out", str(tmp_path)]) == 0
     report = json.loads((tmp_path / "calibration-replies.json").read_text(encoding="utf-8"))
     assert report["kind"] == "calibration" and set(report["rules"]) >= {"no_blame", "invite_dm"}
     assert all(g["passed"] for g in report["gates"])
     assert (tmp_path / "calibration-replies.junit.xml").is_file() and (tmp_path / "calibration-replies.html").is_file()
+
+
+def test_calibrate_prints_the_real_test_split_and_gates_complaint_recall(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    code = main(
+        ["eval", "calibrate", "--split", "test", "--quiet", "--min-complaint-recall", "0.95", "--out", str(tmp_path)]
+    )
+    out = capsys.readouterr().out
+    assert "real corpus, test split (never used to choose anything)" in out
+    assert "team-written" not in out  # --split shows that split only
+    report = json.loads((tmp_path / "calibration-real-test.json").read_text(encoding="utf-8"))
+    assert {g["name"] for g in report["gates"]} >= {"complaint recall (ru) ≥ 0.95", "complaint recall (en) ≥ 0.95"}
+    assert code == (0 if all(g["passed"] for g in report["gates"]) else 1)

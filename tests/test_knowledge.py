@@ -33,11 +33,18 @@ def test_demo_knowledge_loads_without_errors():
     }
 
 
+# The no_blame head reads this product explanation as a lecture (the whole reply looks like the long
+# explanations hotels and sellers use to argue); a known false positive, listed so a new one shows.
+KNOWN_HEAD_FALSE_POSITIVES = {"en-product-01"}
+
+
 def test_every_demo_example_passes_the_guideline_rules():
     """The assistant imitates the past replies: a checker change that flags one needs a look."""
     from assistant.lint import example_problems
 
-    assert [str(p) for p in example_problems(load_knowledge(ROOT / "knowledge"))] == []
+    flagged = [str(p) for p in example_problems(load_knowledge(ROOT / "knowledge"))]
+    unexpected = [p for p in flagged if not any(f"past reply {known} " in p for known in KNOWN_HEAD_FALSE_POSITIVES)]
+    assert unexpected == []
 
 
 def test_demo_knowledge_covers_every_policy_topic_and_kind_of_comment():

@@ -40,8 +40,10 @@ def check_reply(
     lang: str | None = None,
     brand: Brand | None = None,
     use_heads: bool = True,
+    kind: str | None = None,
 ) -> CheckResult:
     """Check a reply against every rule. Without a brand, commitments cannot be allowed, so pass one.
-    `use_heads=False` lets the lexicons decide alone (to compare the two on the same replies)."""
-    case = make_case(reply, comment, channel, lang, brand, load_lexicon(brand), use_heads)
+    `use_heads=False` lets the lexicons decide alone (to compare the two on the same replies); `kind`
+    is what a person said the comment is (a trainer's `sentiment` on a past reply), read instead."""
+    case = make_case(reply, comment, channel, lang, brand, load_lexicon(brand), use_heads, kind)
     return CheckResult({rule.id: rule.check(case) for rule in RULES.values()})

@@ -26,6 +26,7 @@ class Case:
     brand: Brand | None
     lexicon: Lexicon
     use_heads: bool = True  # False: the lexicons decide alone (calibration compares the two)
+    known_kind: str | None = None  # what a person said the comment is; it overrides the reading
     memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     def find(self, patterns: tuple[str, ...], negatable: bool = True, gap: int = 2) -> list[Match]:
@@ -48,6 +49,8 @@ class Case:
     def situation(self) -> str:
         """What the reply answers; decides which rules apply (a thank-you needs no remedy). A reply
         that apologises or refuses shows it answers a complaint whatever the comment's words."""
+        if self.known_kind:
+            return self.known_kind
         if self.reading is None or _answers_a_problem(self.reply, self.lexicon):
             return situation_of(self.comment, self.reply, self.lexicon)
         return self.reading.kind
@@ -139,8 +142,9 @@ def make_case(
     brand: Brand | None,
     lexicon: Lexicon,
     use_heads: bool = True,
+    known_kind: str | None = None,
 ) -> Case:
     comment_text = analyse(comment) if comment and comment.strip() else None
     expected = lang or (comment_text.lang if comment_text is not None and comment_text.tokens else None)
     channel = brand.channels.get(channel_name) if brand and channel_name else None
-    return Case(analyse(reply), comment_text, channel_name, channel, expected, brand, lexicon, use_heads)
+    return Case(analyse(reply), comment_text, channel_name, channel, expected, brand, lexicon, use_heads, known_kind)

@@ -45,7 +45,7 @@ def invite_dm(case: Case) -> Verdict:
     refused = case.find(case.lexicon.dm_refused, negatable=False, gap=3)
     if case.situation != COMPLAINT:
         return Verdict("invite_dm", NA, f"not needed: the comment is {case.situation}, not a complaint")
-    found = presence(case, "invite_dm", dm_hits(case, refused))
+    found = presence(case, "invite_dm", dm_hits(case, refused), silent_sentences(case))
     if found.present:
         first = min(found.evidence, key=lambda e: e.start)
         return Verdict(
@@ -72,6 +72,29 @@ def invite_dm(case: Case) -> Verdict:
         FAIL,
         f"does not invite the customer to continue in private messages{hint}",
         decided_by=found.decided_by,
+    )
+
+
+# An invitation names a way to get in touch; a sentence with none of these is not one, whatever a
+# head makes of it ("we'll refund you within 10 days" often sits beside "DM us" in real replies).
+_CONTACT = re.compile(
+    r"dm|direct|директ|дайрект|messag|inbox|\bpm\b|chat|чат|mail|почт|письм|phone|call|звон|телефон|"
+    r"contact|связ|reach|touch|напиш|пиш|write|writ|личк|\bлс\b|личн|private|whatsapp|вотсап|telegram|"
+    r"телеграм|менеджер|manager|reply to|ответьте",
+    re.I,
+)
+
+
+def silent_sentences(case: Case) -> tuple[tuple[int, int], ...]:
+    """Sentences that name no way to get in touch, or turn private messages away ("в личку не
+    пишите"): no invitation there."""
+    from ..heads.sentences import split_sentences
+
+    refused = case.find(case.lexicon.dm_refused, negatable=False, gap=3)
+    return tuple(
+        (s.start, s.end)
+        for s in split_sentences(case.reply.raw)
+        if not _CONTACT.search(s.text) or any(s.start <= r.start < s.end for r in refused)
     )
 
 

@@ -32,18 +32,18 @@ def presence(
     brand owns up to a failure blames nobody); head sentences overlapping them are not counted."""
     from ..heads import shipped_heads
 
-    scored = [
-        (s, p) for s, p in case.head_scores.get(rule, ()) if not any(s.start < e and b < s.end for b, e in cleared)
-    ] or [(s, 0.0) for s, _ in case.head_scores.get(rule, ())]
-    if not scored:
+    every = case.head_scores.get(rule, ())
+    if not every:
         return Presence(bool(lexicon_hits), tuple(lexicon_hits), LEXICON)
+    scored = [(s, p) for s, p in every if not any(s.start < e and b < s.end for b, e in cleared)]
     head = shipped_heads().reply[rule]
     distrusted = set(head.meta.get("distrusted", ()))
     lexicon_hits = [h for h in lexicon_hits if h.pattern not in distrusted]
     threshold = head.threshold()
     mode = head.meta.get("combine", "or")
     ranked = sorted(scored, key=lambda sp: -sp[1])
-    best = head.reply_score([p for _, p in scored], case.reply.raw)
+    # with every sentence ruled out, the head has nothing to point at and decides nothing
+    best = head.reply_score([p for _, p in scored], case.reply.raw) if scored else 0.0
     by_head, by_lexicon = best >= threshold, bool(lexicon_hits)
     # the evidence: the sentences that reach the threshold, or the best one when the whole reply decided
     sentences = [Evidence(s.start, s.end, s.text, by=HEAD) for s, p in ranked if p >= threshold] or (

@@ -134,4 +134,4 @@ def _forms(word: str) -> set[str]:
     from .text import lemmas
 
     found = lemmas(word)
-    return {word} | ({min(found, key=len)} if word.isascii() else set(found))
+    return {word} | ({min(found, key=lambda f: (len(f), f))} if word.isascii() else set(found))

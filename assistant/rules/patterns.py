@@ -100,7 +100,7 @@ def compile_pattern(source: str, gap: int = 2) -> Pattern:
                 continue
             found = lemmas(word)
             # a pattern word names itself and its dictionary form, not every reading of it
-            words |= {word} | ({min(found, key=len)} if word.isascii() else found)
+            words |= {word} | ({min(found, key=lambda f: (len(f), f))} if word.isascii() else found)
         slots.append(frozenset(words))
     return Pattern(source, tuple(slots), tuple(gaps))
 
@@ -183,4 +183,6 @@ def find_any(sources: list[str] | tuple[str, ...], text: Text, negatable: bool =
     found: list[Match] = []
     for pattern in candidates.values():
         found += find(pattern, text, negatable)
-    return sorted(found, key=lambda m: m.start)
+    # a full order: lemma sets iterate in hash order, which changes from run to run, and the first
+    # of two matches at one place decides which commitment a sentence makes
+    return sorted(found, key=lambda m: (m.start, -m.end, m.pattern.source))

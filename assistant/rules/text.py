@@ -71,13 +71,29 @@ def lemmas(word: str) -> frozenset[str]:
     if "-" in word and not word.startswith("-"):  # "спам-рассылки" is also "спам" and "рассылка"
         parts = [lemmas(part) for part in word.split("-") if part]
         return frozenset({word}.union(*parts))
-    if _CYRILLIC.search(word):
-        forms = {p.normal_form.replace("ё", "е") for p in _morph().parse(word)[:4]}
-        return frozenset(forms | {word})
-    if _LATIN.search(word):
-        base = word[:-2] if word.endswith("'s") else word
-        return frozenset({word, base, _stemmer().stemWord(base)})
+    for letters, normalise in NORMALISERS.values():
+        if letters.search(word):
+            return frozenset(normalise(word) | {word})
     return frozenset({word})
+
+
+def _russian_forms(word: str) -> set[str]:
+    """Every dictionary form pymorphy3 offers ("вам", "вас" and "вы" meet)."""
+    return {p.normal_form.replace("ё", "е") for p in _morph().parse(word)[:4]}
+
+
+def _english_forms(word: str) -> set[str]:
+    """The word without "'s" and its Snowball stem."""
+    base = word[:-2] if word.endswith("'s") else word
+    return {base, _stemmer().stemWord(base)}
+
+
+# A supported language registers here how its words are reduced (`assistant/languages.yaml` says
+# which languages are supported): the letters that mark its words, and the function.
+NORMALISERS = {
+    "ru": (_CYRILLIC, _russian_forms),
+    "en": (_LATIN, _english_forms),
+}
 
 
 def detect_language(text: str) -> str | None:

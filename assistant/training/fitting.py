@@ -35,11 +35,12 @@ class Vectors:
 
         encoder = bundled_e5()
         missing = list(dict.fromkeys(t for t in texts if t not in self.known))
-        for start in range(0, len(missing), 64):
-            batch = missing[start : start + 64]
-            for text, vector in zip(batch, encoder.query_vectors(batch), strict=True):
-                self.known[text] = vector
-            progress(f"  embedded {min(start + 64, len(missing))}/{len(missing)} new texts")
+        for done, text in enumerate(missing, start=1):
+            # one text at a time: a batch pads its texts together, which moves the last digits of a
+            # vector, and the weights must not depend on what the cache happened to hold
+            self.known[text] = encoder.query_vectors([text])[0]
+            if done % 200 == 0 or done == len(missing):
+                progress(f"  embedded {done}/{len(missing)} new texts")
         if missing and self.cache_path:
             self.cache_path.parent.mkdir(parents=True, exist_ok=True)
             every = list(self.known)
