@@ -57,12 +57,12 @@ def train_heads(
     topic_head, topic_figures = train_topic(corpus, vectors, comment_space, comment_vectoriser, progress)
     reply_space, reply_vectoriser = fit_space([t for g in reply_sentences(corpus.replies_in("train")) for t in g])
     reference = written_replies(WRITTEN, lexicon) if WRITTEN.is_file() else []
-    reference += exemplary_replies(KNOWLEDGE) if KNOWLEDGE.is_dir() else []
+    exemplary = exemplary_replies(KNOWLEDGE) if KNOWLEDGE.is_dir() else []
     reply_heads, reply_figures = {}, {}
     for rule in REPLY_HEADS:
         progress(f"== reply head: {rule}")
         reply_heads[rule], reply_figures[rule] = train_reply_head(
-            rule, corpus, vectors, reply_space, reply_vectoriser, lexicon, progress, reference
+            rule, corpus, vectors, reply_space, reply_vectoriser, lexicon, progress, reference, exemplary
         )
 
     save_space(comment_space, out_dir / "comment_ngrams.npz")
