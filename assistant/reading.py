@@ -31,7 +31,7 @@ class CommentReading:
     lexicon_kind: str
     head_kind: str | None = None
     kind_scores: dict[str, float] = field(default_factory=dict)  # the head's probabilities
-    topic: str | None = None  # the head's topic (corpus taxonomy), None without heads
+    topic: str | None = None  # the head's topic (corpus taxonomy), None without heads or when unsure
     topic_scores: dict[str, float] = field(default_factory=dict)
     thresholds: dict[str, float] = field(default_factory=dict)  # the kind head's, for complaint_share
 
@@ -112,7 +112,9 @@ def _combine(heads: Heads, text: str, vector, lang: str | None, lexicon_kind: st
     topic_head = heads.comment_topic
     topic_probs = topic_head.probabilities(vector, [text])[0]
     topic_scores = {cls: float(p) for cls, p in zip(topic_head.classes, topic_probs, strict=True)}
-    topic = max(topic_scores, key=topic_scores.get)
+    best = max(topic_scores, key=topic_scores.get)
+    # below the probability at which dev showed the head right often enough, no topic is named
+    topic = best if topic_scores[best] >= topic_head.threshold("sure", 0.0) else None
     return CommentReading(
         lang, kind, decided_by, lexicon_kind, by_head, scores, topic, topic_scores, heads.comment_kind.thresholds
     )

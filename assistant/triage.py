@@ -24,6 +24,7 @@ from .rules.lexicon import load_lexicon
 from .rules.patterns import find_any
 from .rules.text import analyse
 
+GENERAL = "general_conduct"  # the brand topic of the general rules: what a complaint with no named topic gets
 SENTIMENT_OF = {COMPLAINT: "negative", PRAISE: "positive", QUESTION: "question", NEUTRAL: "neutral"}
 _PERCENT = re.compile(r"(\d{2,3})\s*(?:%|процент\w*|percent)", re.I)
 _SHOUTING = re.compile(r"[A-ZА-ЯЁ]{4,}")
@@ -101,11 +102,7 @@ def triage(comment: str, brand: Brand | None = None, vector=None) -> Triage:
     else:
         topic_scores.pop("praise", None)
         learned = _brand_topic(reading.topic, brand) if situation != PRAISE else None
-        topic = (
-            max(topic_scores, key=topic_scores.get)
-            if topic_scores
-            else learned or ("praise" if situation == PRAISE else "product_question")
-        )
+        topic = max(topic_scores, key=topic_scores.get) if topic_scores else learned or _unnamed_topic(situation, brand)
         if situation == QUESTION and topic in ("wrong_item_or_size", "defective_item"):
             topic = "product_question"  # "есть ли размер S?" asks about a product, it reports no problem
 
@@ -187,6 +184,16 @@ def triage(comment: str, brand: Brand | None = None, vector=None) -> Triage:
             "head_topic": reading.topic,
         },
     )
+
+
+def _unnamed_topic(situation: str, brand: Brand | None) -> str:
+    """No topic word and no sure head: a complaint gets the general phrases (regret, "we will look
+    into it") rather than another topic's remedy for a problem the customer never mentioned."""
+    if situation == PRAISE:
+        return "praise"
+    if situation == COMPLAINT and (brand is None or GENERAL in brand.topics):
+        return GENERAL
+    return "product_question"
 
 
 @functools.cache

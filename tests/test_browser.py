@@ -10,6 +10,7 @@ import pytest
 
 from tests.browser import (
     DRAFT_TIMEOUT_MS,
+    PAGE_TIMEOUT_MS,
     go_to,
     launch_chromium,
     open_app,
@@ -80,7 +81,8 @@ def test_knowledge_page_screenshot(page):
     from playwright.sync_api import expect
 
     go_to(page, "Knowledge")
-    expect(page.get_by_text("Indexed chunks").first).to_be_visible()
+    # the page opens the store first: seconds on a busy machine
+    expect(page.get_by_text("Indexed chunks").first).to_be_visible(timeout=PAGE_TIMEOUT_MS)
     expect(page.get_by_text("Embedding model:").first).to_be_visible()
     screenshot(page, "knowledge")
 

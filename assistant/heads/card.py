@@ -59,6 +59,15 @@ def model_card(metrics: dict) -> str:
         "",
         f"C = {topic['C_encoder']} / {topic['C_ngrams']}, encoder share {topic['mix']}. Accuracy: train {topic['train']['accuracy']:.2f}, dev {topic['dev']['accuracy']:.2f}, "
         f"test {topic['test']['accuracy']:.2f} (n = {topic['test']['n']}).",
+        *(
+            [
+                f"A topic is named only from probability {topic['sure']} (chosen on dev for 80 % right): "
+                f"{topic['test']['sure_share']:.0%} of test comments, {topic['test']['sure_accuracy']:.2f} right; "
+                "the others get the brand's general phrases.",
+            ]
+            if "sure" in topic
+            else []
+        ),
         "",
         "## Reply heads (one per rule, scored per sentence)",
         "",

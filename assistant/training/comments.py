@@ -139,6 +139,10 @@ def kind_figures(items: list[CommentItem], head: LinearHead, x: np.ndarray, lexi
     return out
 
 
+SURE_TOPIC_ACCURACY = 0.80
+SURE_TOPIC_GRID = tuple(round(t, 2) for t in np.arange(0.20, 0.91, 0.05))
+
+
 def train_topic(corpus: Corpus, vectors, space, vectoriser, progress) -> tuple[LinearHead, dict]:
     """Real comments only: the team-written ones carry the brand's topics, not the corpus's."""
     train, dev, test = (corpus.comments_in(s, origin="real") for s in ("train", "dev", "test"))
@@ -162,12 +166,41 @@ def train_topic(corpus: Corpus, vectors, space, vectoriser, progress) -> tuple[L
     )
     meta = {"C_encoder": c_enc, "C_ngrams": c_ngr, "taxonomy": list(TOPICS)}
     head = LinearHead("comment_topic", classes, encoder, ngrams, space, mix, {}, {}, meta)
-    figures = {"C_encoder": c_enc, "C_ngrams": c_ngr, "mix": mix}
+    sure = _sure_topic(head, dev, x_dev)
+    head = LinearHead("comment_topic", classes, encoder, ngrams, space, mix, {}, {"sure": sure}, meta)
+    figures = {"C_encoder": c_enc, "C_ngrams": c_ngr, "mix": mix, "sure": sure}
     for split, items in (("train", train), ("dev", dev), ("test", test)):
         x = vectors.of([c.text for c in items], progress)
         figures[split] = {"n": len(items), "accuracy": accuracy([c.topic for c in items], predict(head, items, x))}
-    progress(f"  encoder C={c_enc}, n-grams C={c_ngr}, mix {mix}, dev accuracy {figures['dev']['accuracy']:.3f}")
+        figures[split] |= _sure_figures(head, items, x, sure)
+    progress(
+        f"  encoder C={c_enc}, n-grams C={c_ngr}, mix {mix}, dev accuracy {figures['dev']['accuracy']:.3f}; "
+        f"sure from {sure}: {figures['dev']['sure_share']:.2f} of dev, {figures['dev']['sure_accuracy']:.3f} right"
+    )
     return head, figures
+
+
+def _sure_topic(head: LinearHead, dev: list[CommentItem], x_dev) -> float:
+    """The lowest probability at which the topic head is right often enough on dev to be acted on:
+    the offline composer names the customer's problem by topic, and naming the wrong one (a refund of
+    a charge nobody mentioned) is worse than saying nothing specific."""
+    for sure in SURE_TOPIC_GRID:
+        if _sure_figures(head, dev, x_dev, sure)["sure_accuracy"] >= SURE_TOPIC_ACCURACY:
+            return sure
+    return SURE_TOPIC_GRID[-1]
+
+
+def _sure_figures(head: LinearHead, items: list[CommentItem], x, sure: float) -> dict:
+    if not items:
+        return {"sure_share": 0.0, "sure_accuracy": 1.0}
+    probs = head.probabilities(x, [c.text for c in items])
+    covered = probs.max(1) >= sure
+    right = [head.classes[i] == c.topic for i, c in zip(probs.argmax(1), items, strict=True)]
+    kept = [r for r, c in zip(right, covered, strict=True) if c]
+    return {
+        "sure_share": round(float(covered.mean()), 4),
+        "sure_accuracy": round(sum(kept) / len(kept), 4) if kept else 1.0,
+    }
 
 
 class _Reference:
