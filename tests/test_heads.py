@@ -82,3 +82,28 @@ def test_every_reply_head_chose_its_settings_on_dev(rule):
     head = shipped_heads().reply[rule]
     assert head.meta["combine"] in ("or", "head", "lexicon", "and")
     assert 0.0 <= head.mix <= 1.0 and 0.0 < head.threshold() < 1.0
+
+
+@pytest.mark.parametrize("rule", REPLY_HEADS)
+def test_a_head_never_scores_a_reply_above_its_ceiling(rule):
+    """The checker skips the encoder when a head's ceiling is under its threshold: that is only exact
+    if no encoder output could lift the reply's score above the ceiling."""
+    from pathlib import Path
+
+    from assistant.corpus import load_corpus
+    from assistant.heads import sentence_vectors
+
+    head = shipped_heads().reply[rule]
+    replies = load_corpus(Path(__file__).resolve().parent.parent / "evals" / "real").replies_in("dev")[:40]
+    below = 0
+    for item in replies:
+        sentences = split_sentences(item.reply)
+        texts = [s.text for s in sentences]
+        actual = head.reply_score(
+            [float(p) for p in head.probabilities(sentence_vectors(sentences), texts)[:, 0]], item.reply
+        )
+        ceiling = head.ceiling(texts, item.reply)
+        assert actual <= ceiling + 1e-6, item.id
+        below += ceiling < head.threshold()
+    if head.needs_vectors:
+        assert below > 0  # the shortcut is taken for some real replies, or it buys nothing

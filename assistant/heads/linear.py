@@ -51,11 +51,12 @@ class LinearHead:
         self, vectors: np.ndarray | None, texts: list[str], langs: list[str | None] | None = None
     ) -> np.ndarray:
         """(texts, classes) probabilities; a binary head gives one column, P(positive). `vectors`
-        may be None when the head reads n-grams only (mix 0); `langs` picks per-language mixes."""
+        may be None when the head reads n-grams only (mix 0), and then the encoder's part counts as 0
+        (a lower bound, see `ceiling`); `langs` picks per-language mixes."""
         shares = np.array([self.mixes.get(lang or "", self.mix) for lang in (langs or [None] * len(texts))])
         shares = shares.reshape(-1, 1).astype(np.float32)
         total = np.zeros((len(texts), len(self.classes)), dtype=np.float32)
-        if self.encoder is not None and shares.max() > 0:
+        if self.encoder is not None and vectors is not None and shares.max() > 0:
             logits = np.atleast_2d(vectors) @ self.encoder.weights.T + self.encoder.bias
             total += shares * self.encoder.probabilities(logits)
         if self.ngrams is not None and self.space is not None and shares.min() < 1:
@@ -70,6 +71,17 @@ class LinearHead:
             return best
         whole = float(self.whole.probabilities(self.space.logits([reply], self.whole.weights, self.whole.bias))[0, 0])
         return (1 - self.whole_share) * best + self.whole_share * whole
+
+    def ceiling(self, texts: list[str], reply: str) -> float:
+        """The highest a reply head could score this reply whatever the encoder said (its part at 1).
+        Below the threshold the head cannot fire, so the encoder, the slow part of checking, need not
+        run: the verdict and its evidence are the same."""
+        share = self.mix
+        if self.ngrams is None or self.space is None:
+            return 1.0 if share > 0 else 0.0
+        ngrams = self.ngrams.probabilities(self.space.logits(texts, self.ngrams.weights, self.ngrams.bias))[:, 0]
+        upper = [float(share + (1 - share) * p) for p in ngrams]
+        return self.reply_score(upper, reply)
 
     @property
     def needs_vectors(self) -> bool:

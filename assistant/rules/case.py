@@ -66,7 +66,12 @@ class Case:
         if not sentences:
             return {}
         texts = [s.text for s in sentences]
-        vectors = sentence_vectors(sentences) if any(h.needs_vectors for h in heads.reply.values()) else None
+        # a head that cannot reach its threshold whatever the encoder says does not need the encoder
+        # (its scores are then lower bounds, its verdict exact)
+        encoder_decides = any(
+            h.needs_vectors and h.ceiling(texts, self.reply.raw) >= h.threshold() for h in heads.reply.values()
+        )
+        vectors = sentence_vectors(sentences) if encoder_decides else None
         return {
             rule: list(zip(sentences, (float(p) for p in head.probabilities(vectors, texts)[:, 0]), strict=True))
             for rule, head in heads.reply.items()

@@ -45,9 +45,11 @@ def presence(
     # with every sentence ruled out, the head has nothing to point at and decides nothing
     best = head.reply_score([p for _, p in scored], case.reply.raw) if scored else 0.0
     by_head, by_lexicon = best >= threshold, bool(lexicon_hits)
-    # the evidence: the sentences that reach the threshold, or the best one when the whole reply decided
-    sentences = [Evidence(s.start, s.end, s.text, by=HEAD) for s, p in ranked if p >= threshold] or (
-        [Evidence(ranked[0][0].start, ranked[0][0].end, ranked[0][0].text, by=HEAD)] if by_head else []
+    # the evidence, when the head found it: the sentences that reach the threshold, or the best one
+    # when the whole reply decided; a head that did not find it points at nothing
+    reaching = [Evidence(s.start, s.end, s.text, by=HEAD) for s, p in ranked if p >= threshold]
+    sentences = (
+        (reaching or [Evidence(ranked[0][0].start, ranked[0][0].end, ranked[0][0].text, by=HEAD)]) if by_head else []
     )
     present = {
         "or": by_head or by_lexicon,
