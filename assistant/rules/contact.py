@@ -80,7 +80,7 @@ def invite_dm(case: Case) -> Verdict:
 _CONTACT = re.compile(
     r"dm|direct|директ|дайрект|messag|inbox|\bpm\b|chat|чат|mail|почт|письм|phone|call|звон|телефон|"
     r"contact|связ|reach|touch|напиш|пиш|write|writ|личк|\bлс\b|личн|private|whatsapp|вотсап|telegram|"
-    r"телеграм|менеджер|manager|reply to|ответьте",
+    r"телеграм|менеджер|manager|reply to|ответьте|обрат|обращ|поддержк|support|сообщени",
     re.I,
 )
 
