@@ -6,7 +6,7 @@ import re
 
 from .case import COMPLAINT, Case
 from .commitments import sentence_bounds
-from .learned import presence
+from .learned import found_verdict, presence
 from .registry import rule
 from .verdicts import FAIL, NA, PASS, Evidence, Verdict, quote
 
@@ -47,14 +47,7 @@ def invite_dm(case: Case) -> Verdict:
         return Verdict("invite_dm", NA, f"not needed: the comment is {case.situation}, not a complaint")
     found = presence(case, "invite_dm", dm_hits(case, refused), silent_sentences(case))
     if found.present:
-        first = min(found.evidence, key=lambda e: e.start)
-        return Verdict(
-            "invite_dm",
-            PASS,
-            f"invites to a private channel: {quote(first.text)}",
-            tuple(sorted(found.evidence, key=lambda e: e.start)),
-            decided_by=found.decided_by,
-        )
+        return found_verdict("invite_dm", PASS, "invites to a private channel", found)
     if case.channel_name in PRIVATE_CHANNELS:
         return Verdict("invite_dm", PASS, f"{case.channel_name} is already a private conversation")
     if refused:

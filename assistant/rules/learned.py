@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .case import Case
-from .verdicts import Evidence
+from .verdicts import Evidence, Verdict, quote
 
 HEAD, LEXICON, BOTH = "head", "lexicon", "head and lexicon"
 
@@ -71,3 +71,10 @@ def presence(
 
 def _covers(hits: list[Evidence], sentence: Evidence) -> bool:
     return any(sentence.start <= h.start and h.end <= sentence.end for h in hits)
+
+
+def found_verdict(rule: str, status: str, what: str, found: Presence) -> Verdict:
+    """The verdict of a rule whose head or lexicon found what it looks for: the first span quoted,
+    every span as evidence, and who decided."""
+    evidence = tuple(sorted(found.evidence, key=lambda e: e.start))
+    return Verdict(rule, status, f"{what}: {quote(evidence[0].text)}", evidence, decided_by=found.decided_by)

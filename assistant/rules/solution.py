@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .case import COMPLAINT, Case
 from .commitments import extract_commitments, sentence_bounds, time_frames
-from .learned import presence
+from .learned import found_verdict, presence
 from .registry import rule
 from .verdicts import FAIL, NA, PASS, Evidence, Verdict, quote
 
@@ -24,14 +24,7 @@ def concrete_solution(case: Case) -> Verdict:
         return Verdict("concrete_solution", NA, f"not needed: the comment is {case.situation}, not a complaint")
     found = presence(case, "concrete_solution", remedy_hits(case), refusal_sentences(case))
     if found.present:
-        first = min(found.evidence, key=lambda e: e.start)
-        return Verdict(
-            "concrete_solution",
-            PASS,
-            f"offers a remedy or a next step with a time frame: {quote(first.text)}",
-            tuple(sorted(found.evidence, key=lambda e: e.start)),
-            decided_by=found.decided_by,
-        )
+        return found_verdict("concrete_solution", PASS, "offers a remedy or a next step with a time frame", found)
     refusals = case.find(case.lexicon.refusals, negatable=False)
     vague = case.find(case.lexicon.vague)
     evidence = tuple(Evidence(m.start, m.end, m.quote(case.reply)) for m in refusals + vague)

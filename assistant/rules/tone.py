@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from .case import COMPLAINT, Case
-from .learned import presence
+from .learned import found_verdict, presence
 from .patterns import find_any
 from .registry import rule
 from .verdicts import FAIL, NA, PASS, Evidence, Verdict, quote
@@ -72,14 +72,7 @@ def no_blame(case: Case) -> Verdict:
         )
     found = presence(case, "no_blame", blame_hits(case), cleared_sentences(case))
     if found.present:
-        first = min(found.evidence, key=lambda e: e.start)
-        return Verdict(
-            "no_blame",
-            FAIL,
-            f"blames the customer, denies the problem or argues: {quote(first.text)}",
-            tuple(sorted(found.evidence, key=lambda e: e.start)),
-            decided_by=found.decided_by,
-        )
+        return found_verdict("no_blame", FAIL, "blames the customer, denies the problem or argues", found)
     return Verdict("no_blame", PASS, "does not blame the customer", decided_by=found.decided_by)
 
 
@@ -101,14 +94,7 @@ def empathy(case: Case) -> Verdict:
         return Verdict("empathy", NA, f"not needed: the comment is {case.situation}, not a complaint")
     found = presence(case, "empathy", apology_hits(case))
     if found.present:
-        first = min(found.evidence, key=lambda e: e.start)
-        return Verdict(
-            "empathy",
-            PASS,
-            f"acknowledges the customer: {quote(first.text)}",
-            tuple(sorted(found.evidence, key=lambda e: e.start)),
-            decided_by=found.decided_by,
-        )
+        return found_verdict("empathy", PASS, "acknowledges the customer", found)
     thanks = case.find(case.lexicon.boilerplate)
     detail = f" ({quote(thanks[0].quote(case.reply))} is not an apology)" if thanks else ""
     return Verdict(
