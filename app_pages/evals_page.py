@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.shared import settings, store
-from assistant.evals.compare import BaselineError, compare, load_report
+from assistant.evals.compare import BaselineError, compare, load_report, scope_note
 from assistant.evals.runner import EvalError, run_suite
 from assistant.evals.suites import SuiteError, load_suite
 
@@ -92,32 +92,83 @@ verdict = "PASSED" if report["passed"] else "FAILED"
     f"{report['suite']}: {verdict} · {totals.get('passed_cases', 0)}/{totals.get('cases', 0)} cases pass · "
     f"{report.get('drafter')} · {report.get('created')}"
 )
+first = report.get("first_rules") or {}
 rates = pd.DataFrame(
     [
-        {"rule": rule, "pass rate": row["rate"] or 0.0, "threshold": row.get("threshold")}
+        {
+            "rule": rule,
+            "first draft": (first.get(rule) or {}).get("rate") or 0.0,
+            "delivered": row["rate"] or 0.0,
+        }
         for rule, row in report["rules"].items()
     ]
 ).set_index("rule")
-st.markdown("**Pass rate per rule** (drafts where the rule applies)")
-st.bar_chart(rates[["pass rate"]], horizontal=True)
+st.markdown(
+    "**Pass rate per rule** (drafts where the rule applies): as the drafter wrote them, and as delivered after repair"
+)
+st.bar_chart(rates, horizontal=True, stack=False)
+grader = report.get("grader")
+if grader is not None:
+    if not grader.get("by"):
+        st.warning(f"Grader absent: {grader.get('absent')}. No agreement between checker and grader was measured.")
+    else:
+        st.markdown(f"**Second opinion** ({', '.join(grader['by'])}): drafts where it disagrees with the checker")
+        st.table(
+            pd.DataFrame(
+                [
+                    {
+                        "rule": rule,
+                        "drafts graded": row["graded"],
+                        "it finds a problem the checker passed": row["checker_passed"],
+                        "it passes what the checker failed": row["checker_failed"],
+                    }
+                    for rule, row in grader["rules"].items()
+                ]
+            )
+        )
 st.table(
     pd.DataFrame(
         [{"gate": g["name"], "passed": "✔" if g["passed"] else "✘", "detail": g["detail"]} for g in report["gates"]]
     )
 )
 
-failing = [c for c in report["cases"] if not c["passed"]]
-st.markdown(f"**Failing cases ({len(failing)})**")
-for case in failing:
-    with st.expander(f"{case['id']} · {case.get('channel')} · {', '.join(case.get('tags') or [])}"):
-        st.text(f"Comment: {case.get('comment', '')}")
-        for problem in case.get("problems") or []:
-            st.markdown(f"❌ {problem}")
-        for number, draft in enumerate(case.get("drafts") or [], 1):
-            st.markdown(
-                f"Draft {number}: " + ", ".join(f"{r} {s}" for r, s in draft["verdicts"].items() if s == "fail")
-            )
-            st.code(draft["text"], language=None, wrap_lines=True)
+
+def disagreements(case: dict) -> list[tuple[int, dict]]:
+    return [
+        (n, d)
+        for n, draft in enumerate(case.get("drafts") or [], 1)
+        for d in draft.get("grader", {}).get("disagreements", [])
+    ]
+
+
+failing = [c for c in report["cases"] if not c["passed"] and not c.get("known_failure")]
+flagged = [c for c in report["cases"] if c["passed"] and disagreements(c)]
+known = [c for c in report["cases"] if c.get("known_failure")]
+for title, shown_cases in (
+    (f"Failing cases ({len(failing)})", failing),
+    (f"Passing cases the grader disagrees on ({len(flagged)})", flagged),
+    (f"Known failures ({len(known)}, not counted by the gates)", known),
+):
+    if not shown_cases:
+        continue
+    st.markdown(f"**{title}**")
+    for case in shown_cases:
+        with st.expander(f"{case['id']} · {case.get('channel')} · {', '.join(case.get('tags') or [])}"):
+            st.text(f"Comment: {case.get('comment', '')}")
+            if case.get("known_failure"):
+                st.caption(f"Known failure: {case['known_failure']}" + (" (it passes now)" if case["passed"] else ""))
+            for problem in case.get("problems") or []:
+                st.markdown(f"❌ {problem}")
+            for number, d in disagreements(case):
+                st.markdown(
+                    f"⚖️ draft {number}, {d['rule']}: checker {d['checker']}, {d['by']} {d['grader']}: {d['why']}"
+                )
+            for number, draft in enumerate(case.get("drafts") or [], 1):
+                failed = ", ".join(f"{r} {s}" for r, s in draft["verdicts"].items() if s == "fail")
+                st.markdown(
+                    f"Draft {number}: " + (failed or "passes") + (" (repaired)" if draft.get("changed") else "")
+                )
+                st.code(draft["text"], language=None, wrap_lines=True)
 
 st.markdown("**Compare with another report**")
 others = [n for n in names if n != shown]
@@ -132,6 +183,8 @@ if others:
     except BaselineError as error:
         st.error(str(error))
     else:
+        if note := scope_note(comparison):
+            st.warning(f"Different case sets: {note}.")
         st.table(
             pd.DataFrame(
                 [

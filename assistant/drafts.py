@@ -21,6 +21,24 @@ def sum_usage(usages) -> dict:
     return total
 
 
+@dataclass(frozen=True)
+class Stage:
+    """A draft as it stood before something changed it: `first` as the drafter wrote it, `revised`
+    after the LLM's own revision. The evals score these too, so a drafter that leans on repair shows."""
+
+    name: str
+    text: str
+    check: CheckResult
+
+    def to_dict(self) -> dict:
+        return {
+            "stage": self.name,
+            "text": self.text,
+            "verdicts": self.check.to_dict()["verdicts"],
+            "passed": self.check.passed,
+        }
+
+
 @dataclass
 class Draft:
     text: str
@@ -29,10 +47,21 @@ class Draft:
     repairs: tuple[str, ...] = ()
     revised: bool = False
     usage: dict = field(default_factory=dict)
+    stages: tuple[Stage, ...] = ()  # what it was before repair (and revision), first first
 
     @property
     def passed(self) -> bool:
         return self.check.passed
+
+    @property
+    def first(self) -> Stage:
+        """The draft as the drafter first wrote it (the delivered draft, when nothing changed it)."""
+        return self.stages[0] if self.stages else Stage("first", self.text, self.check)
+
+    @property
+    def changed(self) -> bool:
+        """Repair or revision changed what the drafter wrote."""
+        return bool(self.repairs) or self.revised
 
     def to_dict(self) -> dict:
         return {
@@ -42,6 +71,8 @@ class Draft:
             **self.check.to_dict(),
             "repairs": list(self.repairs),
             "revised": self.revised,
+            "changed": self.changed,
+            "stages": [s.to_dict() for s in self.stages],
             "usage": self.usage,
         }
 

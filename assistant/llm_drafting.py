@@ -13,7 +13,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from .drafts import Draft
+from .drafts import Draft, Stage
 from .judge import describe_commitments
 from .knowledge import Brand
 from .languages import name_of
@@ -166,6 +166,7 @@ def _variant(request: _Request, index: int, on_token) -> tuple[Draft, float, flo
         revised,
         usage,
         None if revised else result,
+        (Stage("first", answer.text, result),) if revised else (),
     )
     check_ms += (time.perf_counter() - started) * 1000
     return draft, generation_ms, check_ms

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .composer import brand_limits, comment_lemmas, load_phrases, phrase_topic, pick, polish
 from .composer import fill as fill_phrase
-from .drafts import Draft
+from .drafts import Draft, Stage
 from .knowledge import Brand
 from .rules import CheckResult, check_reply
 from .triage import Triage
@@ -117,14 +117,17 @@ def check_and_repair(
     revised: bool = False,
     usage: dict | None = None,
     result: CheckResult | None = None,
+    earlier: tuple[Stage, ...] = (),
 ) -> Draft:
     """Check a draft (unless `result` already checked this very text), repair what fails with the
-    brand's own phrases, and check again: what still fails is returned marked as failing."""
+    brand's own phrases, and check again: what still fails is returned marked as failing. The draft
+    keeps its stages (`earlier` ones, then this text as it came) so the evals can score the first draft."""
 
     def check(candidate: str) -> CheckResult:
         return check_reply(candidate, comment, channel, found.lang, brand)
 
     result = result or check(text)
+    stages = (*earlier, Stage("revised" if revised else "first", text, result))
     actions: tuple[str, ...] = ()
     if not result.passed:
         phrases = load_phrases(prompts_dir, found.lang)
@@ -150,4 +153,4 @@ def check_and_repair(
         )
         text, actions = fixed.text, fixed.actions
         result = check(text)
-    return Draft(text, angle, result, actions, revised, usage or {})
+    return Draft(text, angle, result, actions, revised, usage or {}, stages)

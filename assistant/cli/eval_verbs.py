@@ -22,6 +22,12 @@ def add_parsers(verbs) -> None:
     run.add_argument("suite", help="a suite file, e.g. evals/suites/core.yaml (or just: core)")
     run.add_argument("--drafter", choices=("offline", "llm"), help="override the suite's drafter")
     run.add_argument("--concurrency", type=int, help="cases drafted at once (default: the suite's)")
+    run.add_argument(
+        "--grader",
+        choices=("auto", "heads", "llm", "both", "none"),
+        help="the second opinion on every draft (default: the suite's, auto = the learned heads, and the LLM "
+        "judge when the LLM drafts)",
+    )
     run.add_argument("--baseline", metavar="REPORT", help="an earlier report.json: fail on any regression")
     run.add_argument("--out", default=str(DEFAULT_OUT), help=f"where the reports go (default {DEFAULT_OUT})")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -91,12 +97,24 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         file=sys.stderr,
     )
     try:
-        report = run_suite(suite, settings, args.drafter, args.concurrency, progress=None if not args.quiet else False)
+        report = run_suite(
+            suite,
+            settings,
+            args.drafter,
+            args.concurrency,
+            progress=None if not args.quiet else False,
+            grader=args.grader,
+        )
     except EvalError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
     if baseline is not None:
-        apply_baseline(report, compare(report, baseline))
+        try:
+            apply_baseline(report, compare(report, baseline))
+        except BaselineError as error:
+            print(f"error: {error} (the run's reports are written, without a comparison)", file=sys.stderr)
+            write_reports(report, args.out)
+            return EXIT_USAGE
     paths = write_reports(report, args.out)
     print("\n".join(summary_lines(report)))
     totals = report["totals"]
@@ -192,12 +210,16 @@ def _calibrate_file(args, settings, path, baseline, use_heads, reader) -> int:
 
 def _finish(args, result, path, baseline, problems, name, description, gates) -> int:
     from ..evals.calibration_report import calibration_report
-    from ..evals.compare import apply_baseline, compare
+    from ..evals.compare import BaselineError, apply_baseline, compare
     from ..evals.reports import write_reports
 
     report = calibration_report(result, path, args.min_f1, problems, name, description, gates)
     if baseline is not None:
-        apply_baseline(report, compare(report, baseline))
+        try:
+            apply_baseline(report, compare(report, baseline))
+        except BaselineError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return EXIT_USAGE
     if args.out:
         paths = write_reports(report, args.out)
         print("reports: " + ", ".join(str(p) for p in paths.values()))

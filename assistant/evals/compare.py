@@ -27,9 +27,35 @@ def load_report(path: Path | str) -> dict:
 
 
 def compare(current: dict, baseline: dict) -> dict:
+    """Rates and cases against the baseline's. Reports of different suites cannot be compared; runs of
+    one suite with different case sets are compared on the cases both ran, and the result says so."""
+    from .scoring import gated, rule_rates
+
+    if current.get("kind") != baseline.get("kind") or current.get("suite") != baseline.get("suite"):
+        raise BaselineError(
+            f"the baseline is a report of {baseline.get('suite') or baseline.get('kind')!r} and this run is of "
+            f"{current.get('suite') or current.get('kind')!r}: compare two runs of the same suite"
+        )
+    now_ids = [c["id"] for c in current["cases"]]
+    old_ids = {c["id"] for c in baseline["cases"]}
+    common = [i for i in now_ids if i in old_ids]
+    if not common:
+        raise BaselineError("the two runs share no case: compare two runs of the same suite and cases")
+    scope = None
+    now_rules, old_rules = current["rules"], baseline["rules"]
+    if len(common) != len(now_ids) or len(common) != len(old_ids):
+        keep = set(common)
+        scope = {
+            "common": len(common),
+            "only_now": [i for i in now_ids if i not in keep],
+            "only_baseline": sorted(old_ids - keep),
+        }
+        if current.get("kind") == "suite":  # calibration reports carry no drafts to re-rate
+            now_rules = rule_rates(gated([c for c in current["cases"] if c["id"] in keep]))
+            old_rules = rule_rates(gated([c for c in baseline["cases"] if c["id"] in keep]))
     rule_changes = []
-    for rule, row in current["rules"].items():
-        before = (baseline["rules"].get(rule) or {}).get("rate")
+    for rule, row in now_rules.items():
+        before = (old_rules.get(rule) or {}).get("rate")
         now = row.get("rate")
         if before is None or now is None:
             continue
@@ -52,13 +78,25 @@ def compare(current: dict, baseline: dict) -> dict:
         "newly_failing": newly_failing,
         "newly_passing": newly_passing,
         "regressed": bool(dropped or newly_failing),
+        "scope": scope,
     }
+
+
+def scope_note(comparison: dict) -> str | None:
+    """What a comparison limited to common cases left out, in a sentence; None when nothing was."""
+    scope = comparison.get("scope")
+    if not scope:
+        return None
+    return (
+        f"compared on the {scope['common']} cases both runs share; "
+        f"{len(scope['only_now'])} only in this run, {len(scope['only_baseline'])} only in the baseline"
+    )
 
 
 def apply_baseline(report: dict, comparison: dict) -> None:
     """Add the comparison and its gate to the report."""
     report["baseline"] = comparison
-    parts = []
+    parts = [note] if (note := scope_note(comparison)) else []
     if comparison["dropped_rules"]:
         parts.append("pass rate dropped: " + ", ".join(comparison["dropped_rules"]))
     if comparison["newly_failing"]:

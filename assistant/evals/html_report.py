@@ -42,6 +42,19 @@ def render_html(report: dict) -> str:
     label = "macro F1 per rule" if report["kind"] == "calibration" else "pass rate per rule (drafts where it applies)"
     parts.append(f"<h2>{label}</h2>")
     parts.append(bar_chart([(r, row.get("rate"), row.get("threshold")) for r, row in report["rules"].items()]))
+    if report.get("first_rules"):
+        parts.append(_stages(report))
+    if report.get("grader") is not None:
+        parts.append(_grader(report["grader"]))
+    if report.get("expectations"):
+        parts.append(
+            "<h2>Expectations met</h2><table><tr><th>expectation</th><th>cases</th><th>met</th><th>rate</th></tr>"
+        )
+        for name, row in report["expectations"].items():
+            parts.append(
+                f"<tr><td>{escape(name)}</td><td>{row['cases']}</td><td>{row['met']}</td><td>{row['rate']:.1%}</td></tr>"
+            )
+        parts.append("</table>")
     if report.get("tags"):
         parts.append("<h2>Cases passing, per tag</h2>")
         parts.append(
@@ -49,9 +62,17 @@ def render_html(report: dict) -> str:
         )
     if report.get("baseline"):
         parts.append(_baseline(report["baseline"]))
-    failing = [c for c in report["cases"] if not c["passed"]]
+    failing = [c for c in report["cases"] if not c["passed"] and not c.get("known_failure")]
     parts.append(f"<h2>Failing cases ({len(failing)} of {len(report['cases'])})</h2>")
     parts += [_case(c) for c in failing]
+    flagged = [c for c in report["cases"] if c["passed"] and _disagreements(c)]
+    if flagged:
+        parts.append(f"<h2>Passing cases the grader disagrees on ({len(flagged)})</h2>")
+        parts += [_case(c) for c in flagged]
+    known = [c for c in report["cases"] if c.get("known_failure")]
+    if known:
+        parts.append(f"<h2>Known failures ({len(known)}, not counted by the gates)</h2>")
+        parts += [_case(c) for c in known]
     parts.append("</body></html>")
     return "\n".join(parts)
 
@@ -129,6 +150,54 @@ def _baseline(comparison: dict) -> str:
     )
 
 
+def _stages(report: dict) -> str:
+    rows = [
+        "<h2>First draft and delivered draft</h2>",
+        "<p class='muted'>Pass rates where the rule applies: "
+        "as the drafter wrote the drafts, and as delivered after the checker's repair (or an LLM's revision). "
+        f"{report['totals'].get('drafts_changed_by_repair', 0)} of {report['totals'].get('drafts', 0)} drafts "
+        "were changed by repair or revision.</p>",
+        "<table><tr><th>rule</th><th>first draft</th><th>min</th><th>delivered</th><th>min</th></tr>",
+    ]
+    for rule, row in report["rules"].items():
+        first = report["first_rules"].get(rule) or {}
+        cells = [first.get("rate"), first.get("threshold"), row.get("rate"), row.get("threshold")]
+        shown = ["—" if v is None else f"{v:.1%}" for v in cells]
+        rows.append(f"<tr><td>{escape(rule)}</td>" + "".join(f"<td>{v}</td>" for v in shown) + "</tr>")
+    rows.append("</table>")
+    return "".join(rows)
+
+
+def _grader(grader: dict) -> str:
+    if not grader.get("by"):
+        return (
+            "<h2>Grader</h2><p class='bad'>The grader was absent: "
+            f"{escape(str(grader.get('absent')))}. No agreement between checker and grader was measured.</p>"
+        )
+    rows = [
+        f"<h2>Grader: {escape(', '.join(grader['by']))}</h2>",
+        "<p class='muted'>A second opinion on every delivered draft, read without the checker's lexicon. "
+        "Its disagreements are listed with each case below.</p>",
+        "<table><tr><th>rule</th><th>drafts graded</th><th>it finds a problem the checker passed</th>"
+        "<th>it passes what the checker failed</th></tr>",
+    ]
+    for rule, row in grader["rules"].items():
+        rows.append(
+            f"<tr><td>{escape(rule)}</td><td>{row['graded']}</td><td>{row['checker_passed']}</td>"
+            f"<td>{row['checker_failed']}</td></tr>"
+        )
+    rows.append("</table>")
+    return "".join(rows)
+
+
+def _disagreements(case: dict) -> list[tuple[int, dict]]:
+    return [
+        (number, d)
+        for number, draft in enumerate(case.get("drafts") or [], 1)
+        for d in (draft.get("grader") or {}).get("disagreements", [])
+    ]
+
+
 def _case(case: dict) -> str:
     head = (
         f"<div class='case'><b>{escape(str(case['id']))}</b> <span class='muted'>"
@@ -137,8 +206,24 @@ def _case(case: dict) -> str:
     body = [head]
     if case.get("comment"):
         body.append(f"<p>Comment: «{escape(case['comment'])}»</p>")
+    if case.get("known_failure"):
+        state = "it passes now: remove known_failure" if case["passed"] else "still fails"
+        body.append(f"<p class='muted'>Known failure ({state}): {escape(case['known_failure'])}</p>")
     body += [f"<p class='bad'>✘ {escape(p)}</p>" for p in (case.get("problems") or [])[:8]]
-    for draft in case.get("drafts") or []:
+    body += [
+        f"<p>⚖ draft {number}, {escape(d['rule'])}: the checker says {escape(d['checker'])}, "
+        f"{escape(d['by'])} says {escape(d['grader'])}: {escape(d['why'])}</p>"
+        for number, d in _disagreements(case)
+    ]
+    for number, draft in enumerate(case.get("drafts") or [], 1):
+        stages = draft.get("stages") or []
+        if draft.get("changed") and stages:
+            failed = ", ".join(r for r, v in stages[0]["verdicts"].items() if v == "fail") or "nothing"
+            body.append(
+                f"<p class='muted'>Draft {number} as first written (failed: {escape(failed)}), "
+                f"then repaired: {escape('; '.join(draft.get('repairs') or ['revised']))}</p>"
+                f"<div class='draft'>{escape(stages[0]['text'])}</div><p class='muted'>Delivered:</p>"
+            )
         body.append(f"<div class='draft'>{_highlighted(draft)}</div>")
         body.append(
             "".join(

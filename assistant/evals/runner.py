@@ -8,6 +8,7 @@ import dataclasses
 import hashlib
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import UTC, datetime
@@ -22,7 +23,18 @@ from ..ingest import ingest, open_store
 from ..knowledge import Knowledge
 from ..settings import Settings
 from ..store import Store
-from .scoring import breaks_limits, draft_problems, gates, rule_rates, tag_rates
+from .grader import grade_draft, heads_available
+from .scoring import (
+    breaks_limits,
+    draft_problems,
+    expectations_met,
+    gated,
+    gates,
+    grader_rates,
+    reading_problems,
+    rule_rates,
+    tag_rates,
+)
 from .suites import Case, Suite
 
 
@@ -36,6 +48,7 @@ def run_suite(
     drafter: str | None = None,
     concurrency: int | None = None,
     progress: bool | None = None,
+    grader: str | None = None,
     on_progress: Callable[[int, int], None] | None = None,
     store: Store | None = None,
 ) -> dict:
@@ -52,6 +65,7 @@ def run_suite(
     store = store or open_store(settings)
     synced = ingest(settings, progress=progress, store=store)  # the suite runs on the knowledge as it is now
     knowledge = synced.knowledge
+    graders, absent = choose_graders(grader or suite.settings.grader, settings, use_llm)
     started = time.perf_counter()
     records: dict[str, dict] = {}
     with (
@@ -59,7 +73,7 @@ def run_suite(
         tqdm(total=len(suite.cases), desc=f"eval {suite.name}", unit="case", disable=not _show(progress)) as bar,
     ):
         futures = {
-            pool.submit(_run_case, case, suite.settings.variants, settings, store, knowledge, use_llm): case
+            pool.submit(_run_case, case, suite.settings.variants, settings, store, knowledge, use_llm, graders): case
             for case in suite.cases
         }
         for done, future in enumerate(as_completed(futures), start=1):
@@ -68,11 +82,16 @@ def run_suite(
             if on_progress:
                 on_progress(done, len(suite.cases))
     cases = [records[c.id] for c in suite.cases]  # in the suite's order, whatever finished first
-    rules = rule_rates(cases)
-    for rule, row in rules.items():
-        row["threshold"] = suite.settings.thresholds.get(rule)
-    missed = sum(d["breaks_limits"] and d["passed"] for c in cases for d in c["drafts"])
-    found_gates = gates(suite.settings, rules, cases, missed)
+    counted = gated(cases)
+    rules, first_rules = rule_rates(counted), rule_rates(counted, "first")
+    for rule in rules:
+        rules[rule]["threshold"] = suite.settings.thresholds.get(rule)
+        first_rules[rule]["threshold"] = suite.settings.first_draft_thresholds.get(rule)
+    grader_summary = {"by": list(graders), "absent": absent, "rules": grader_rates(counted)}
+    found_gates = gates(suite.settings, cases, grader_summary)
+    missed = sum(d["breaks_limits"] and d["passed"] for c in counted for d in c["drafts"])
+    drafts = [d for c in counted for d in c["drafts"]]
+    known = [c for c in cases if c.get("known_failure")]
     versions: dict[str, str] = {}
     for case in cases:
         versions.update(case.get("prompt_versions") or {})
@@ -87,8 +106,12 @@ def run_suite(
             "variants": suite.settings.variants,
             "concurrency": concurrency,
             "thresholds": suite.settings.thresholds,
+            "first_draft_thresholds": suite.settings.first_draft_thresholds,
             "min_case_pass_rate": suite.settings.min_case_pass_rate,
             "max_missed_by_checker": suite.settings.max_missed_by_checker,
+            "max_repaired_share": suite.settings.max_repaired_share,
+            "max_grader_disagreement": suite.settings.max_grader_disagreement,
+            "no_data_expected": list(suite.settings.no_data_expected),
         },
         "ids": {
             "assistant": __version__,
@@ -104,11 +127,18 @@ def run_suite(
             "errors": sum(bool(c.get("error")) for c in cases),
             "drafts": sum(len(c["drafts"]) for c in cases),
             "passing_drafts": sum(d["passed"] for c in cases for d in c["drafts"]),
+            "passing_first_drafts": sum(d["stages"][0]["passed"] if d.get("stages") else d["passed"] for d in drafts),
+            "drafts_changed_by_repair": sum(bool(d.get("changed")) for d in drafts),
             "missed_by_checker": missed,
+            "known_failures": len(known),
+            "known_failures_now_passing": [c["id"] for c in known if c["passed"]],
             "seconds": round(time.perf_counter() - started, 2),
             "usage": sum_usage(c.get("usage") for c in cases),
         },
         "rules": rules,
+        "first_rules": first_rules,
+        "grader": grader_summary,
+        "expectations": expectation_rates(cases),
         "tags": tag_rates(cases),
         "gates": [g.to_dict() for g in found_gates],
         "problems": list(suite.problems),
@@ -117,7 +147,43 @@ def run_suite(
     }
 
 
-def _run_case(case: Case, variants: int, settings: Settings, store: Store, knowledge: Knowledge, use_llm: bool):
+def choose_graders(choice: str, settings: Settings, use_llm: bool) -> tuple[tuple[str, ...], str | None]:
+    """The graders to run, and why one asked for (or every one) is absent. `auto`: the learned heads,
+    and the LLM judge when the LLM drafts (judging an offline run would spend tokens unasked)."""
+    wanted = {"auto": ("heads", "llm") if use_llm else ("heads",), "both": ("heads", "llm"), "none": ()}
+    wanted = wanted.get(choice, (choice,))
+    found, missing = [], []
+    for name in wanted:
+        if name == "heads" and not heads_available():
+            missing.append("the learned heads are not installed (assistant/heads/weights; run `assistant train`)")
+        elif name == "llm" and not settings.llm_configured:
+            missing.append("no LLM is configured for the LLM judge (set OPENAI_API_KEY or OPENAI_BASE_URL)")
+        else:
+            found.append(name)
+    if not wanted:
+        missing.append("the suite asks for no grader")
+    return tuple(found), "; ".join(missing) or None
+
+
+def expectation_rates(cases: list[dict]) -> dict[str, dict]:
+    """How many cases met each kind of expectation: the reading (kind, topic), and the drafts'."""
+    rows: dict[str, Counter] = {}
+    for case in cases:
+        for name, met in (case.get("met") or {}).items():
+            rows.setdefault(name, Counter())["cases"] += 1
+            rows[name]["met"] += int(met)
+    return {name: {"cases": c["cases"], "met": c["met"], "rate": c["met"] / c["cases"]} for name, c in rows.items()}
+
+
+def _run_case(
+    case: Case,
+    variants: int,
+    settings: Settings,
+    store: Store,
+    knowledge: Knowledge,
+    use_llm: bool,
+    graders: tuple[str, ...] = (),
+):
     record = {
         "id": case.id,
         "line": case.line,
@@ -128,6 +194,8 @@ def _run_case(case: Case, variants: int, settings: Settings, store: Store, knowl
         "context": case.context,
         "tags": list(case.tags),
         "expect": dataclasses.asdict(case.expect),
+        "known_failure": case.known_failure,
+        "source": case.source,
         "drafts": [],
     }
     started = time.perf_counter()
@@ -154,16 +222,20 @@ def _run_case(case: Case, variants: int, settings: Settings, store: Store, knowl
         )
         return record
     data = result.to_dict()
-    problems = []
-    for number, draft in enumerate(data["drafts"], start=1):
+    reading = reading_problems(case, data["triage"])
+    problems = [p for p in reading.values() if p]
+    for number, (draft, written) in enumerate(zip(data["drafts"], result.drafts, strict=True), start=1):
         draft["problems"] = draft_problems(case, draft)
         draft["breaks_limits"] = breaks_limits(case, draft)
+        grade = grade_draft(written.text, written.check, graders, case.comment, case.channel, knowledge.brand, settings)
+        draft["grader"] = grade.to_dict()
         problems += [f"draft {number}: {p}" for p in draft["problems"]]
     if use_llm and result.drafter != f"llm:{settings.llm_model}":
         problems.append(f"the LLM did not write these drafts ({'; '.join(result.warnings)})")
     record.update(
         passed=not problems and bool(data["drafts"]),
         problems=problems,
+        met=expectations_met(case, reading, data["drafts"]),
         drafter=data["drafter"],
         drafts=data["drafts"],
         triage=data["triage"],

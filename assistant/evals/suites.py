@@ -15,9 +15,34 @@ from ..rules import RULE_IDS
 DRAFTERS = ("offline", "llm")
 LANGS = supported_codes()
 CHANNELS = ("instagram", "vk", "telegram", "marketplace", "email")
-CASE_KEYS = {"id", "comment", "channel", "lang", "customer_name", "context", "tags", "expect"}
-EXPECT_KEYS = {"rules", "must_mention", "must_not_mention", "max_len"}
-SETTING_KEYS = {"drafter", "variants", "concurrency", "thresholds", "min_case_pass_rate", "max_missed_by_checker"}
+CASE_KEYS = {
+    "id",
+    "comment",
+    "channel",
+    "lang",
+    "customer_name",
+    "context",
+    "tags",
+    "expect",
+    "known_failure",
+    "source",
+}
+EXPECT_KEYS = {"rules", "must_mention", "must_not_mention", "max_len", "kind", "topic"}
+KINDS = ("complaint", "praise", "question", "neutral")
+GRADERS = ("auto", "heads", "llm", "both", "none")
+SETTING_KEYS = {
+    "drafter",
+    "variants",
+    "concurrency",
+    "thresholds",
+    "first_draft_thresholds",
+    "min_case_pass_rate",
+    "max_missed_by_checker",
+    "max_repaired_share",
+    "max_grader_disagreement",
+    "no_data_expected",
+    "grader",
+}
 
 
 @dataclass(frozen=True)
@@ -26,6 +51,8 @@ class Expect:
     must_mention: tuple[tuple[str, ...], ...] = ()  # every item must occur; an item lists alternatives
     must_not_mention: tuple[str, ...] = ()
     max_len: int | None = None
+    kind: str | None = None  # how the comment must be read: complaint, praise, question or neutral
+    topic: tuple[str, ...] = ()  # the brand topics that are a right reading of it
 
 
 @dataclass(frozen=True)
@@ -39,6 +66,8 @@ class Case:
     customer_name: str | None = None
     context: str | None = None
     line: int = 0
+    known_failure: str | None = None  # why it fails today (reported, not counted by the gates)
+    source: str | None = None  # where a real comment was published
 
 
 @dataclass(frozen=True)
@@ -46,9 +75,14 @@ class SuiteSettings:
     drafter: str = "offline"
     variants: int = 3
     concurrency: int = 4
-    thresholds: dict[str, float] = field(default_factory=dict)  # rule -> minimum pass rate
+    thresholds: dict[str, float] = field(default_factory=dict)  # rule -> minimum pass rate, delivered drafts
+    first_draft_thresholds: dict[str, float] = field(default_factory=dict)  # the same, before repair/revision
     min_case_pass_rate: float = 1.0
     max_missed_by_checker: int = 0  # drafts that pass the checklist but break the case's limits
+    max_repaired_share: float = 0.1  # a drafter that leans on repair is a regression even when output passes
+    max_grader_disagreement: float = 0.05  # per rule: drafts where the grader finds what the checker passed
+    no_data_expected: tuple[str, ...] = ()  # rules (or "grader") the suite expects no data for
+    grader: str = "auto"  # auto: the heads, and the LLM judge when the LLM drafts
 
 
 @dataclass
@@ -117,17 +151,37 @@ def _settings(raw, line: int, problem) -> SuiteSettings:
                 values[key] = raw[key]
             else:
                 problem(raw.line_of(key), f"`{key}` must be a whole number from {low} to {high}")
-    if "min_case_pass_rate" in raw:
-        rate = _rate(raw["min_case_pass_rate"])
-        if rate is None:
-            problem(raw.line_of("min_case_pass_rate"), "`min_case_pass_rate` must be a number from 0 to 1")
-        else:
-            values["min_case_pass_rate"] = rate
-    thresholds = raw.get("thresholds") or {}
+    for key in ("min_case_pass_rate", "max_repaired_share", "max_grader_disagreement"):
+        if key in raw:
+            rate = _rate(raw[key])
+            if rate is None:
+                problem(raw.line_of(key), f"`{key}` must be a number from 0 to 1")
+            else:
+                values[key] = rate
+    grader = raw.get("grader", "auto")
+    if grader not in GRADERS:
+        problem(raw.line_of("grader"), f'grader "{grader}" is unknown (use {", ".join(GRADERS)})')
+    else:
+        values["grader"] = grader
+    empty = raw.get("no_data_expected") or []
+    known = (*RULE_IDS, "grader")
+    if not isinstance(empty, list) or any(e not in known for e in empty):
+        problem(
+            raw.line_of("no_data_expected"), f"`no_data_expected` lists rules or grader (known: {', '.join(known)})"
+        )
+    else:
+        values["no_data_expected"] = tuple(empty)
+    for key in ("thresholds", "first_draft_thresholds"):
+        values[key] = _thresholds(raw, key, line, problem)
+    return SuiteSettings(**values)
+
+
+def _thresholds(raw, key: str, line: int, problem) -> dict[str, float]:
+    thresholds = raw.get(key) or {}
     if not isinstance(thresholds, dict):
-        problem(raw.line_of("thresholds"), "`thresholds` maps rule ids to a minimum pass rate (0 to 1)")
-        thresholds = {}
-    values["thresholds"] = {}
+        problem(raw.line_of(key), f"`{key}` maps rule ids to a minimum pass rate (0 to 1)")
+        return {}
+    found = {}
     for rule, value in thresholds.items():
         where = thresholds.line_of(rule) if hasattr(thresholds, "line_of") else line
         if rule not in RULE_IDS:
@@ -135,8 +189,8 @@ def _settings(raw, line: int, problem) -> SuiteSettings:
         elif _rate(value) is None:
             problem(where, f"the threshold of {rule} must be a number from 0 to 1, not {value!r}")
         else:
-            values["thresholds"][rule] = _rate(value)
-    return SuiteSettings(**values)
+            found[rule] = _rate(value)
+    return found
 
 
 def _rate(value) -> float | None:
@@ -186,6 +240,8 @@ def _case(raw, problem) -> Case | None:
         customer_name=_optional_text(raw.get("customer_name")),
         context=_optional_text(raw.get("context")),
         line=line,
+        known_failure=_optional_text(raw.get("known_failure")),
+        source=_optional_text(raw.get("source")),
     )
 
 
@@ -225,6 +281,15 @@ def _expect(raw, line: int, label: str, bad) -> Expect | None:
     if max_len is not None and (not isinstance(max_len, int) or isinstance(max_len, bool) or max_len < 1):
         bad("expect", f"{label}: max_len must be a positive whole number of characters")
         ok = False
+    kind = raw.get("kind")
+    if kind is not None and kind not in KINDS:
+        bad("expect", f'{label}: expect.kind "{kind}" is unknown (use {", ".join(KINDS)})')
+        ok = False
+    topic = raw.get("topic") or []
+    topic = [topic] if isinstance(topic, str) else topic
+    if not isinstance(topic, list) or not all(isinstance(t, str) and t.strip() for t in topic):
+        bad("expect", f"{label}: expect.topic is a topic or a list of topics that are a right reading")
+        ok = False
     if not ok:
         return None
-    return Expect(tuple(rules), tuple(mentions), tuple(str(o) for o in forbidden), max_len)
+    return Expect(tuple(rules), tuple(mentions), tuple(str(o) for o in forbidden), max_len, kind, tuple(topic))
