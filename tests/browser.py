@@ -27,7 +27,9 @@ from tests.conftest import stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+# Test runs write screenshots to build/; the README's pictures change only on purpose:
+# UPDATE_SCREENSHOTS=1 bash scripts/test.sh tests/test_browser.py
+SCREENSHOTS = ROOT / ("docs" if os.environ.get("UPDATE_SCREENSHOTS") == "1" else "build") / "screenshots"
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 LAUNCH_ARGS = [
     "--no-sandbox",  # root in a container
@@ -148,7 +150,8 @@ def go_to(page, name: str) -> None:
 
 
 def screenshot(page, name: str) -> Path:
-    """Save the whole app (not just the viewport) to docs/screenshots/<name>.png and return the path.
+    """Save the whole app (not just the viewport) to build/screenshots/<name>.png (docs/screenshots/ with
+    UPDATE_SCREENSHOTS=1) and return the path.
 
     Streamlit scrolls inside its own container, so a "full page" screenshot would only be the viewport:
     grow the viewport to the tallest scrolling element first, then put it back."""

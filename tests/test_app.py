@@ -137,8 +137,14 @@ def test_evals_page_runs_a_suite_and_shows_the_gates(app):
     app.selectbox[0].select(Path("evals/suites/smoke.yaml")).run()
     [b for b in app.button if b.label == "Run suite"][0].click().run()
     assert not app.exception
-    assert any("smoke:" in m.value and "cases pass" in m.value for m in [*app.success, *app.error])
-    assert len(app.table) >= 1
+    # the smoke suite passes with the shipped drafter: the page must say so, and show every gate passed
+    assert [m.value for m in app.error] == []
+    assert any(m.value.startswith("smoke: PASSED · 5/5 cases pass") for m in app.success)
+    gates = next(t.value for t in app.table if "gate" in t.value.columns)
+    assert len(gates) >= 10 and set(gates["passed"]) == {"✔"}
+    assert any("drafts that needed repair" in name for name in gates["gate"])
+    grader = next(t.value for t in app.table if "drafts graded" in t.value.columns)
+    assert "no_blame" in set(grader["rule"])
 
 
 def test_history_page_lists_what_was_drafted(app):

@@ -1,6 +1,7 @@
 """The app in a real browser: `streamlit run app.py` (offline mode) driven by Playwright and Debian's chromium.
 
-Each test saves a screenshot to docs/screenshots/<name>.png. To cover another page, add a test that
+Each test saves a screenshot to build/screenshots/<name>.png (to the README's docs/screenshots/ only
+with UPDATE_SCREENSHOTS=1). To cover another page, add a test that
 takes `page`, calls `go_to(page, "Evals")`, checks what a writer sees there and calls `screenshot`.
 """
 

@@ -8,7 +8,6 @@ import dataclasses
 import hashlib
 import sys
 import time
-from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import UTC, datetime
@@ -27,6 +26,7 @@ from .grader import grade_draft, heads_available
 from .scoring import (
     breaks_limits,
     draft_problems,
+    expectation_rates,
     expectations_met,
     gated,
     gates,
@@ -138,7 +138,7 @@ def run_suite(
         "rules": rules,
         "first_rules": first_rules,
         "grader": grader_summary,
-        "expectations": expectation_rates(cases),
+        "expectations": expectation_rates(counted),
         "tags": tag_rates(cases),
         "gates": [g.to_dict() for g in found_gates],
         "problems": list(suite.problems),
@@ -163,16 +163,6 @@ def choose_graders(choice: str, settings: Settings, use_llm: bool) -> tuple[tupl
     if not wanted:
         missing.append("the suite asks for no grader")
     return tuple(found), "; ".join(missing) or None
-
-
-def expectation_rates(cases: list[dict]) -> dict[str, dict]:
-    """How many cases met each kind of expectation: the reading (kind, topic), and the drafts'."""
-    rows: dict[str, Counter] = {}
-    for case in cases:
-        for name, met in (case.get("met") or {}).items():
-            rows.setdefault(name, Counter())["cases"] += 1
-            rows[name]["met"] += int(met)
-    return {name: {"cases": c["cases"], "met": c["met"], "rate": c["met"] / c["cases"]} for name, c in rows.items()}
 
 
 def _run_case(

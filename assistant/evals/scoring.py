@@ -140,6 +140,16 @@ def grader_rates(cases: list[dict]) -> dict[str, dict]:
     }
 
 
+def expectation_rates(cases: list[dict]) -> dict[str, dict]:
+    """How many cases met each kind of expectation: the reading (kind, topic), and the drafts'."""
+    rows: dict[str, Counter] = {}
+    for case in cases:
+        for name, met in (case.get("met") or {}).items():
+            rows.setdefault(name, Counter())["cases"] += 1
+            rows[name]["met"] += int(met)
+    return {name: {"cases": c["cases"], "met": c["met"], "rate": c["met"] / c["cases"]} for name, c in rows.items()}
+
+
 def tag_rates(cases: list[dict]) -> dict[str, dict]:
     """Share of cases that pass, per tag."""
     seen: dict[str, Counter] = {}
@@ -187,6 +197,15 @@ def gates(settings: SuiteSettings, cases: list[dict], grader: dict) -> list[Gate
         )
     )
     found += _grader_gates(settings, grader)
+    met = expectation_rates(counted)
+    for name, minimum in settings.min_expectation_rates.items():
+        row = met.get(name)
+        detail = "no data: no case expects it" if row is None else f"{row['met']}/{row['cases']} = {row['rate']:.1%}"
+        found.append(
+            Gate(
+                f"cases meeting their {name} expectation ≥ {minimum:.0%}", bool(row) and row["rate"] >= minimum, detail
+            )
+        )
     passed = sum(c["passed"] for c in counted)
     share = passed / len(counted) if counted else 0.0
     known = len(cases) - len(counted)

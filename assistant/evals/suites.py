@@ -42,7 +42,9 @@ SETTING_KEYS = {
     "max_grader_disagreement",
     "no_data_expected",
     "grader",
+    "min_expectation_rates",
 }
+EXPECTATIONS = ("kind", "topic", "rules", "must_mention", "must_not_mention")
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,7 @@ class SuiteSettings:
     max_grader_disagreement: float = 0.05  # per rule: drafts where the grader finds what the checker passed
     no_data_expected: tuple[str, ...] = ()  # rules (or "grader") the suite expects no data for
     grader: str = "auto"  # auto: the heads, and the LLM judge when the LLM drafts
+    min_expectation_rates: dict[str, float] = field(default_factory=dict)  # e.g. kind: 0.8 (cases read right)
 
 
 @dataclass
@@ -173,6 +176,14 @@ def _settings(raw, line: int, problem) -> SuiteSettings:
         values["no_data_expected"] = tuple(empty)
     for key in ("thresholds", "first_draft_thresholds"):
         values[key] = _thresholds(raw, key, line, problem)
+    rates = raw.get("min_expectation_rates") or {}
+    if not isinstance(rates, dict) or any(k not in EXPECTATIONS or _rate(v) is None for k, v in rates.items()):
+        problem(
+            raw.line_of("min_expectation_rates"),
+            f"`min_expectation_rates` maps {', '.join(EXPECTATIONS)} to a share of cases from 0 to 1",
+        )
+    else:
+        values["min_expectation_rates"] = {k: _rate(v) for k, v in rates.items()}
     return SuiteSettings(**values)
 
 
