@@ -25,6 +25,7 @@ COMBINE_MODES = ("or", "head", "lexicon", "and")
 # round: the lexicon finds almost none of the real kind, and dev decides.
 MODES_FOR = {"empathy": ("or",), "invite_dm": ("or",), "concrete_solution": ("or",)}
 BLAME_RECALL = 0.90  # a blaming reply that passes is worse than a polite one flagged
+GRADER_BLAME_RECALL = 0.80  # the eval grader's reading of one sentence alone (see _sentence_threshold)
 SAME_F1 = 0.02  # dev macro-F1 differences smaller than this are noise on a few hundred replies
 THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.05, 0.96, 0.01))
 WHOLE_SHARES = (0.0, 0.5)
@@ -333,12 +334,20 @@ def _figures(rule, head: LinearHead, items: list[ReplyItem], vectors, lexicon, p
 
 def _sentence_threshold(view: _View, probs: dict, cs: tuple, mix: float) -> float:
     """The threshold at which one sentence alone, without the whole reply and without the lexicon,
-    best tells the replies apart on dev (macro-F1). The eval grader reads drafts this way: a single
-    sarcastic sentence among polite ones, which the whole-reply score dilutes, still shows."""
+    reads a reply as carrying what the head looks for. The eval grader reads drafts this way: a single
+    sarcastic sentence among polite ones, which the whole-reply score dilutes, still shows. For blame,
+    the highest threshold that finds GRADER_BLAME_RECALL of dev's blaming replies (a second opinion is
+    for finding what the checker missed; its false alarms are listed for QA, and gated as a share); for
+    the other heads, the best dev macro-F1 (a missing apology or invitation is not to be guessed)."""
     if not len(view.truth):
         return 0.5
     best = view.score(probs, cs, mix, 0.0)
-    return max(THRESHOLDS, key=lambda t: (presence_figures(view.truth, best >= t)["macro_f1"], -abs(t - 0.5)))
+    figures = {t: presence_figures(view.truth, best >= t) for t in THRESHOLDS}
+    if view.rule == "no_blame":
+        reaching = [t for t, f in figures.items() if f["recall_present"] >= GRADER_BLAME_RECALL]
+        if reaching:
+            return max(reaching)
+    return max(THRESHOLDS, key=lambda t: (figures[t]["macro_f1"], -abs(t - 0.5)))
 
 
 def _accurate_then_fast(candidates: list[tuple], rule: str) -> tuple:
