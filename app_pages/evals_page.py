@@ -28,6 +28,15 @@ def report_label(name: str) -> str:
     return f"{path.stem} ({'this app' if path.parent == saved_dir else path.parent})"
 
 
+def suite_of(path: Path) -> str:
+    """The suite a report file is of, from its name: `core.json` (the CLI) or `core-20261202-101500.json`
+    (this page), so the comparison offers only reports of the same suite without reading them all."""
+    parts = path.stem.split("-")
+    if len(parts) > 2 and parts[-1].isdigit() and parts[-2].isdigit():
+        return "-".join(parts[:-2])
+    return path.stem
+
+
 def report_files() -> list[Path]:
     found = list(saved_dir.glob("*.json")) + [p for p in CLI_REPORTS.glob("*.json")]
     return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
@@ -170,8 +179,8 @@ for title, shown_cases in (
                 )
                 st.code(draft["text"], language=None, wrap_lines=True)
 
-st.markdown("**Compare with another report**")
-others = [n for n in names if n != shown]
+st.markdown("**Compare with another report of the same suite**")
+others = [n for n in names if n != shown and suite_of(Path(n)) == report.get("suite")]
 if others:
     baseline_name = st.selectbox(
         "Baseline",
@@ -203,4 +212,4 @@ if others:
         if comparison["newly_passing"]:
             st.success("Failed before, pass now: " + ", ".join(comparison["newly_passing"]))
 else:
-    st.caption("Run the suite again (or another one) to compare two reports.")
+    st.caption("Run this suite again to compare two of its reports (reports of other suites are not comparable).")
