@@ -192,6 +192,10 @@ def test_forbidden_promise_never_comes_back_passing(offline_settings, openai_stu
     assert draft.check.verdicts["policy_grounded"].status != "fail"
     assert "50 %" not in draft.text and "подарим" not in draft.text
     assert draft.repairs
+    # every stage keeps its own checklist: the model's answer, its revision, then the delivered draft
+    assert [s.name for s in draft.stages] == ["first", "revised"] and draft.changed
+    assert all(s.text == greedy and s.check.verdicts["policy_grounded"].status == "fail" for s in draft.stages)
+    assert draft.to_dict()["stages"][0]["verdicts"]["policy_grounded"] == "fail"
 
 
 def test_missing_dm_invitation_is_repaired(offline_settings, openai_stub):
