@@ -39,7 +39,11 @@ def render_html(report: dict) -> str:
     parts.append("</table>")
     for problem in report.get("problems") or []:
         parts.append(f"<p class='bad'>✘ {escape(problem)}</p>")
-    label = "macro F1 per rule" if report["kind"] == "calibration" else "pass rate per rule (drafts where it applies)"
+    label = (
+        "macro F1 per rule"
+        if report["kind"] == "calibration"
+        else "pass rate per rule, delivered drafts (where the rule applies)"
+    )
     parts.append(f"<h2>{label}</h2>")
     parts.append(bar_chart([(r, row.get("rate"), row.get("threshold")) for r, row in report["rules"].items()]))
     if report.get("first_rules"):
@@ -206,6 +210,10 @@ def _case(case: dict) -> str:
     body = [head]
     if case.get("comment"):
         body.append(f"<p>Comment: «{escape(case['comment'])}»</p>")
+    if case.get("source"):
+        body.append(
+            f"<p class='muted'>Published at <a href='{escape(case['source'])}'>{escape(case['source'])}</a></p>"
+        )
     if case.get("known_failure"):
         state = "it passes now: remove known_failure" if case["passed"] else "still fails"
         body.append(f"<p class='muted'>Known failure ({state}): {escape(case['known_failure'])}</p>")
