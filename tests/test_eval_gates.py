@@ -252,3 +252,20 @@ def test_the_real_suites_hold_every_kind_of_real_comment_and_split_by_the_corpus
         assert {"abuse", "sarcasm", "threat", "mixed", "other"} <= tags
         assert all(c.source and c.source.startswith("http") for c in suite.cases)
         assert all(c.expect.kind for c in suite.cases)
+
+
+def test_the_html_report_links_a_real_case_to_its_source_and_no_other_scheme():
+    report = {
+        "kind": "suite",
+        "suite": "tiny",
+        "passed": False,
+        "gates": [],
+        "rules": {},
+        "cases": [
+            {"id": "a", "passed": False, "comment": "x", "source": "https://example.org/review/1", "drafts": []},
+            {"id": "b", "passed": False, "comment": "y", "source": "javascript:alert(1)", "drafts": []},
+        ],
+    }
+    html = render_html(report)
+    assert "<a href='https://example.org/review/1'>" in html
+    assert "href='javascript" not in html and "Published at javascript:alert(1)" in html

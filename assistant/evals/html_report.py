@@ -210,10 +210,11 @@ def _case(case: dict) -> str:
     body = [head]
     if case.get("comment"):
         body.append(f"<p>Comment: «{escape(case['comment'])}»</p>")
-    if case.get("source"):
-        body.append(
-            f"<p class='muted'>Published at <a href='{escape(case['source'])}'>{escape(case['source'])}</a></p>"
-        )
+    source = str(case.get("source") or "")
+    if source.startswith(("https://", "http://")):  # a suite is data: no other scheme becomes a link
+        body.append(f"<p class='muted'>Published at <a href='{escape(source)}'>{escape(source)}</a></p>")
+    elif source:
+        body.append(f"<p class='muted'>Published at {escape(source)}</p>")
     if case.get("known_failure"):
         state = "it passes now: remove known_failure" if case["passed"] else "still fails"
         body.append(f"<p class='muted'>Known failure ({state}): {escape(case['known_failure'])}</p>")
