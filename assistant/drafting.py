@@ -1,7 +1,8 @@
-"""The one function that drafts: triage, retrieve, prompt, generate N variants, check, repair.
+"""The one function that drafts: triage, retrieve, then a drafter writes N checked variants.
 
 The app, `assistant draft` and the evals all call `draft_replies`. With no LLM configured (or
-when the LLM fails) the offline composer drafts, and every output says which drafter wrote it.
+when the LLM fails) the offline composer drafts (`assistant/drafters.py`), and every output says
+which drafter wrote it.
 A draft that still breaks a rule after repair is returned marked as failing, never as passing.
 """
 
@@ -13,15 +14,13 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from .composer import compose, load_phrases
+from .composer import load_phrases
+from .drafters import Drafter, DraftRequest, drafter_for
 from .drafts import Draft, DraftResult
 from .heads import comment_vector
 from .knowledge import Knowledge, load_knowledge
 from .languages import languages, name_of, supported_codes
-from .llm import LLMError
-from .llm_drafting import llm_drafts
 from .prompting import load_template
-from .repair import check_and_repair
 from .retrieval import Source, retrieve_context
 from .settings import Settings
 from .store import Store, StoreError
@@ -62,10 +61,13 @@ def draft_replies(
     use_llm: bool | None = None,
     on_token: Callable[[int, str], None] | None = None,
     instruction: str | None = None,
+    drafter: Drafter | None = None,
 ) -> DraftResult:
     """Drafts for one comment. `on_token(variant, text)` receives the LLM's text as it streams.
     `instruction` is the writer's request when regenerating (one of INSTRUCTIONS, or free text
-    for an LLM); "in English" / "in Russian" also change the language the drafts are checked in."""
+    for an LLM); "in English" / "in Russian" also change the language the drafts are checked in.
+    `drafter`: who writes (default: the LLM with the offline composer as fallback when an LLM is
+    configured and `use_llm` allows, else the composer)."""
     if not comment or not comment.strip():
         raise ValueError("the comment is empty: paste the customer's comment to draft a reply")
     clock = _Clock()
@@ -93,46 +95,39 @@ def draft_replies(
     if instruction in LANGUAGE_OF:
         found = dataclasses.replace(found, lang=LANGUAGE_OF[instruction])
     warnings += _triage_warnings(found)
-    drafter = f"llm:{settings.llm_model}" if use_llm else "offline composer"
     versions = {"composer": load_phrases(settings.prompts_dir, found.lang).get("version", "composer-0")}
     if found.source == "llm":
         versions["triage"] = load_template(settings.prompts_dir, "triage").version
-    budget = None
-    drafts: list[Draft] = []
-    if use_llm:
-        try:
-            written = llm_drafts(
-                comment,
-                found,
-                sources,
-                brand,
-                channel,
-                name,
-                n,
-                context,
-                settings,
-                _triage_warnings(found),
-                on_token,
-                instruction,
-            )
-            drafts, budget = written.drafts, written.budget
-            versions.update(written.versions)
-            clock.marks.update(written.timings_ms)
-            if written.failures:
-                warnings.append(f"{len(written.failures)} variant(s) could not be written: {written.failures[0]}")
-        except LLMError as error:
-            warnings.append(f"the LLM failed ({error}); these drafts are from the offline composer")
-            drafter = "offline composer (LLM failed)"
-    if not drafts:
-        with clock.stage("generation"):
-            past = [{"id": s.id, "text": s.text, "lang": s.metadata.get("lang")} for s in sources if s.kind == "reply"]
-            composed = compose(comment, found, brand, channel, name, settings.prompts_dir, n, past, instruction)
-        with clock.stage("check_and_repair"):
-            drafts = [
-                check_and_repair(d.text, d.angle, comment, channel, found, brand, settings.prompts_dir)
-                for d in composed
-            ]
-    return DraftResult(comment, channel, drafts, found, sources, drafter, versions, clock.marks, budget, warnings)
+    request = DraftRequest(
+        comment,
+        found,
+        sources,
+        brand,
+        channel,
+        name,
+        n,
+        context,
+        settings,
+        _triage_warnings(found),
+        instruction,
+        on_token,
+    )
+    drafted = (drafter or drafter_for(use_llm)).draft(request)
+    versions.update(drafted.versions)
+    clock.marks.update(drafted.timings_ms)
+    warnings += drafted.warnings
+    return DraftResult(
+        comment,
+        channel,
+        drafted.drafts,
+        found,
+        sources,
+        drafted.drafter,
+        versions,
+        clock.marks,
+        drafted.budget,
+        warnings,
+    )
 
 
 def _triage_warnings(found: Triage) -> list[str]:

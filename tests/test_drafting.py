@@ -283,3 +283,70 @@ def test_repair_uses_the_phrases_that_name_what_the_customer_wrote(offline_setti
     repaired = check_and_repair(draft, "warm", comment, "instagram", found, brand, offline_settings.prompts_dir)
     assert repaired.passed, repaired.check.failed_rules
     assert expected in repaired.text and "concrete_solution: added the remedy" in " ".join(repaired.repairs)
+
+
+class FakeModel:
+    """An in-process drafter that writes what it is told, streaming it word by word; or fails."""
+
+    def __init__(self, text: str | None = None, error: str | None = None) -> None:
+        self.text, self.error, self.requests = text, error, []
+
+    def draft(self, request):
+        from assistant.drafters import Drafted
+        from assistant.llm import LLMError
+        from assistant.repair import check_and_repair
+
+        self.requests.append(request)
+        if self.error:
+            raise LLMError(self.error)
+        for variant in range(request.n):
+            for end in range(1, len(self.text.split()) + 1):
+                request.on_token(variant, " ".join(self.text.split()[:end]))
+        drafts = [
+            check_and_repair(
+                self.text,
+                "fake",
+                request.comment,
+                request.channel,
+                request.found,
+                request.brand,
+                request.settings.prompts_dir,
+            )
+            for _ in range(request.n)
+        ]
+        return Drafted(drafts, "fake-model", {"fake": "fake-1"}, {"generation": 1.0})
+
+
+def test_any_drafter_behind_the_interface_drafts_checks_and_streams(offline_settings):
+    streamed = []
+    model = FakeModel("Анна, простите за опоздание курьера! Напишите нам в Direct номер заказа — разберёмся за час.")
+    result = draft_replies(
+        "Курьер опоздал на 5 часов",
+        offline_settings,
+        channel="instagram",
+        name="Анна",
+        n=2,
+        drafter=model,
+        on_token=lambda variant, text: streamed.append((variant, text)),
+    )
+    assert result.drafter == "fake-model" and result.prompt_versions["fake"] == "fake-1"
+    assert [d.text for d in result.drafts] == [model.text] * 2
+    assert all(d.check.verdicts["invite_dm"].status == "pass" for d in result.drafts)
+    assert streamed[-1] == (1, model.text) and len(streamed) > 2
+    request = model.requests[0]
+    assert request.found.topic == "courier_behaviour" and request.sources and request.n == 2
+
+
+def test_a_failing_model_falls_back_to_the_offline_composer_and_says_why(offline_settings):
+    from assistant.drafters import OfflineDrafter, WithFallback
+
+    result = draft_replies(
+        "Курьер опоздал на 5 часов",
+        offline_settings,
+        channel="instagram",
+        n=2,
+        drafter=WithFallback(FakeModel(error="timed out after 30 s"), OfflineDrafter()),
+    )
+    assert result.drafter == "offline composer (LLM failed)"
+    assert len(result.drafts) == 2 and all(d.passed for d in result.drafts)
+    assert "the LLM failed (timed out after 30 s); these drafts are from the offline composer" in result.warnings
