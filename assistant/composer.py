@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from .knowledge import Brand
-from .languages import default_language, is_supported
+from .languages import default_language, is_supported, name_in
 from .rules.text import analyse
 from .rules.text import lemmas as lemmas_of
 from .triage import Triage
@@ -146,13 +146,23 @@ def compose(
     phrases = load_phrases(Path(prompts_dir), lang)
     values = brand_limits(brand)
     topic = triage.topic
-    subject = subject_of(comment, lang, phrases)
+    values["_lemmas"] = comment_lemmas(comment)
+    written_in = analyse(comment).lang
+    if written_in != lang and is_supported(written_in):
+        # the writer asked for the other language: read the comment with its own language's words,
+        # then say its subject and answer its question in the reply's
+        own = load_phrases(Path(prompts_dir), written_in)
+        subject = translated(subject_of(comment, written_in, own), phrases)
+        values["_answer_at"] = _answer_at(own, values["_lemmas"])
+    else:
+        subject = subject_of(comment, lang, phrases)
     fallback = phrases["subject_fallback"]
     values["subject"] = subject or fallback.get(topic, fallback["default"])
     values["item"] = subject if subject in phrases.get("items", ()) else fallback["default"]
-    values["_lemmas"] = comment_lemmas(comment)
-    if name:
-        values["name"] = name.strip()
+    values["_formal"] = style == "more formal"
+    shown_name = name_in(name, lang)
+    if shown_name:
+        values["name"] = shown_name
     channel_info = brand.channels.get(channel) if brand and channel else None
     values["dm"] = (channel_info.dm.get(lang) if channel_info else None) or (
         "личные сообщения" if lang == "ru" else "DM"
@@ -163,7 +173,12 @@ def compose(
     drafts = []
     for index in range(max(1, n)):
         angle = STYLE_ANGLES.get(style or "", ANGLES[index % len(ANGLES)])
-        parts = _parts(triage, phrases, values, lang, channel, index, angle)
+        warmth = (
+            pick(phrases["warmth"][_warmth_kind(triage)], index, values, lang)
+            if style == "warmer" and phrases.get("warmth")
+            else None
+        )
+        parts = _with(_parts(triage, phrases, values, lang, channel, index, angle), warmth)
         used = None
         if angle == "team voice" and borrowed:
             parts = [p for p in parts if p not in _closings(phrases)] + [borrowed[0]]
@@ -172,10 +187,30 @@ def compose(
             parts.append(f"\n{sign_off}")
         text = polish(" ".join(p for p in parts if p).replace(" \n", "\n\n"), lang)
         if any(d.text == text for d in drafts):  # nothing new to borrow: vary the wording instead
-            shifted = _parts(triage, phrases, values, lang, channel, index, angle, remedy_shift=1)
+            shifted = _with(_parts(triage, phrases, values, lang, channel, index, angle, remedy_shift=1), warmth)
             text = polish(" ".join(p for p in shifted if p) + (f"\n\n{sign_off}" if sign_off else ""), lang)
+        if style == "more formal":
+            text = formal(text, phrases)
         drafts.append(ComposedDraft(text, angle, used))
     return drafts
+
+
+def _with(parts: list[str], warmth: str | None) -> list[str]:
+    """ "Warmer": one more sentence of care after the first thing said (the apology, the thanks)."""
+    return [*parts[:2], warmth, *parts[2:]] if warmth else parts
+
+
+def _warmth_kind(triage: Triage) -> str:
+    if triage.sentiment == "negative" or triage.doubtful_complaint or triage.complaint_risk:
+        return "complaint"
+    return "praise" if triage.sentiment == "positive" else "question"
+
+
+def formal(text: str, phrases: dict) -> str:
+    """The brand's formal register: the phrase file's replacements, in order, on whole words."""
+    for plain, formal_form in (phrases.get("formal") or {}).items():
+        text = re.sub(rf"(?<!\w){re.escape(plain)}", formal_form, text)
+    return text
 
 
 def polish(text: str, lang: str) -> str:
@@ -204,7 +239,13 @@ def _parts(
 ) -> list[str]:
     """The sentences of one variant; `remedy_shift` pairs this variant's wording with another
     remedy, so a third variant differs from the first two even with two phrasings a slot."""
-    greeting = pick(phrases["greeting"]["with_name" if "name" in values else "without_name"], index, values, lang)
+    register = "formal_" if values.get("_formal") and "formal_with_name" in phrases["greeting"] else ""
+    greeting = pick(
+        phrases["greeting"][f"{register}with_name" if "name" in values else f"{register}without_name"],
+        index,
+        values,
+        lang,
+    )
     parts = [greeting]
     if any(f.kind == "instruction" for f in triage.injection) and "manipulation" in phrases:
         parts.append(pick(phrases["manipulation"], index, values, lang))
@@ -259,10 +300,30 @@ def phrase_topic(triage: Triage) -> str:
 
 def _answer(phrases: dict, values: dict, lang: str, index: int) -> str | None:
     """The policy's answer to what the question asks about (size, returns, care…), if any."""
-    lemmas = values.get("_lemmas", frozenset())
-    for entry in phrases.get("answers", ()):
+    at = values["_answer_at"] if "_answer_at" in values else _answer_at(phrases, values.get("_lemmas", frozenset()))
+    answers = phrases.get("answers", ())
+    return pick(answers[at]["answer"], index, values, lang) if at is not None and at < len(answers) else None
+
+
+def _answer_at(phrases: dict, lemmas: frozenset[str]) -> int | None:
+    """Which answer (by its place: the languages' answer lists run in the same order) the question asks for."""
+    for at, entry in enumerate(phrases.get("answers", ())):
         if any(_word_in(word, lemmas) for word in entry["when"]):
-            return pick(entry["answer"], index, values, lang)
+            return at
+    return None
+
+
+def translated(word: str | None, phrases: dict) -> str | None:
+    """The same thing in the reply's language, from the shop's bilingual synonym groups ("пальто" ->
+    "coat"); None when no group knows it."""
+    if not word:
+        return None
+    from .rules.lexicon import synonym_lists
+
+    known = list(phrases.get("items", ())) + list(phrases.get("topic_words", ()))
+    for group in synonym_lists():
+        if word in group:
+            return next((w for w in group if w in known), None)
     return None
 
 
@@ -270,7 +331,10 @@ def _word_in(word: str, lemmas: frozenset[str]) -> bool:
     return bool(lemmas_of(word) & lemmas) if " " not in word else False
 
 
-_SPECIFIC = re.compile(r"\d|[«»\"]")
+# numbers, quotes and ordinals tie a line to its own case ("the fourth order", "№ 3")
+_SPECIFIC = re.compile(
+    r"\d|[«»\"№]|\b(?:перв|втор|трет|четв[её]рт|пят|шест|седьм|first|second|third|fourth|fifth|sixth)\w*", re.I
+)
 
 
 def _borrowable_closing(past_replies: list[dict], lang: str, sign_off: str) -> tuple[str, str] | None:

@@ -8,6 +8,7 @@ with the composer as its fallback. Tests hand it a fake drafter in-process when 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -21,6 +22,7 @@ from .prompting import Budget
 from .repair import check_and_repair
 from .retrieval import Source
 from .settings import Settings
+from .shortening import shorten
 from .triage import Triage
 
 OFFLINE = "offline composer"
@@ -67,6 +69,7 @@ class OfflineDrafter:
         past = [
             {"id": s.id, "text": s.text, "lang": s.metadata.get("lang")} for s in request.sources if s.kind == "reply"
         ]
+        shorter = request.instruction == "shorter"
         composed = compose(
             request.comment,
             request.found,
@@ -76,8 +79,10 @@ class OfflineDrafter:
             request.settings.prompts_dir,
             request.n,
             past,
-            request.instruction,
+            None if shorter else request.instruction,
         )
+        if shorter:  # each variant as it would be, then cut while its checklist holds
+            composed = [dataclasses.replace(d, text=shorten(d.text, _checker(request))) for d in composed]
         generated = time.perf_counter()
         drafts = [
             check_and_repair(
@@ -96,6 +101,12 @@ class OfflineDrafter:
             "check_and_repair": round((time.perf_counter() - generated) * 1000, 2),
         }
         return Drafted(drafts, OFFLINE, timings_ms=timings)
+
+
+def _checker(request: DraftRequest):
+    from .rules import check_reply
+
+    return lambda text: check_reply(text, request.comment, request.channel, request.found.lang, request.brand)
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,40 @@ def _registry() -> tuple[dict[str, re.Pattern], dict[str, Language]]:
     return scripts, languages
 
 
+@functools.cache
+def _romanisation() -> dict[tuple[str, str], dict[str, str]]:
+    text = resources.files("assistant").joinpath("languages.yaml").read_text(encoding="utf-8")
+    tables = yaml.safe_load(text).get("romanisation") or {}
+    return {tuple(key.split("-", 1)): {str(k): str(v) for k, v in table.items()} for key, table in tables.items()}
+
+
+def script_of(text: str) -> str | None:
+    """The script most of the text's letters are in."""
+    scripts = _registry()[0]
+    counts = {name: len(pattern.findall(text)) for name, pattern in scripts.items()}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else None
+
+
+def name_in(name: str | None, lang: str) -> str | None:
+    """The customer's name as a reply in `lang` can write it: as it is in that language's script,
+    transliterated where a table says how ("Анна" -> "Anna"), else left out (None): "Hi Анна!" in
+    an English reply reads as a mistake."""
+    if not name or not name.strip():
+        return None
+    name = name.strip()
+    target = languages()[lang].script if lang in languages() else None
+    source = script_of(name)
+    if source is None or source == target:
+        return name
+    table = _romanisation().get((source, target))
+    if table is None:
+        return None
+    out = "".join(table.get(ch.lower(), ch) if ch.isalpha() else ch for ch in name)
+    parts = re.split(r"([\s-])", out)
+    return "".join(p[:1].upper() + p[1:] for p in parts)
+
+
 def languages() -> dict[str, Language]:
     return _registry()[1]
 

@@ -350,3 +350,59 @@ def test_a_failing_model_falls_back_to_the_offline_composer_and_says_why(offline
     assert result.drafter == "offline composer (LLM failed)"
     assert len(result.drafts) == 2 and all(d.passed for d in result.drafts)
     assert "the LLM failed (timed out after 30 s); these drafts are from the offline composer" in result.warnings
+
+
+@pytest.mark.parametrize(
+    "comment",
+    [
+        "Курьер опоздал на 5 часов и нагрубил мне, когда я спросила, почему так долго",
+        "молния на куртке сломалась на третий день. куртка за 8 тыщ, обидно до слёз",
+        "The zipper on my coat broke on day one, really disappointed",
+    ],
+)
+def test_shorter_is_at_most_seventy_percent_and_keeps_every_rule(offline_settings, comment):
+    usual = draft_replies(comment, offline_settings, channel="instagram", name="Анна")
+    shorter = draft_replies(comment, offline_settings, channel="instagram", name="Анна", instruction="shorter")
+    # the set is at most 70 % of the usual set's length; a variant already brief gets as short as its
+    # checklist allows (at most 80 %)
+    assert sum(len(d.text) for d in shorter.drafts) <= 0.7 * sum(len(d.text) for d in usual.drafts)
+    for before, after in zip(usual.drafts, shorter.drafts, strict=True):
+        assert len(after.text) <= 0.8 * len(before.text), (before.text, after.text)
+        kept = {r for r, v in before.check.verdicts.items() if v.status == "pass"}
+        assert kept <= {r for r, v in after.check.verdicts.items() if v.status == "pass"}
+        assert not after.repairs  # shortened by the composer, not patched afterwards
+
+
+def test_the_other_language_writes_the_whole_reply_in_it_with_the_name_transliterated(offline_settings):
+    result = draft_replies(
+        "молния на куртке сломалась на третий день, обидно до слёз",
+        offline_settings,
+        channel="instagram",
+        name="Ксения",
+        instruction="in English",
+    )
+    for draft in result.drafts:
+        assert draft.text.startswith(("Hi Kseniya", "Hello Kseniya")) and "Ксения" not in draft.text
+        assert "zip" in draft.text  # the customer's subject, in the reply's language
+        assert draft.passed, draft.check.failed_rules
+    question = draft_replies(
+        "Подскажите, когда появится размер XS у пальто?", offline_settings, name="Ольга", instruction="in English"
+    )
+    assert all("notify me" in d.text for d in question.drafts)  # the stock answer, not "message us"
+    back = draft_replies(
+        "The zipper on my coat broke on day one", offline_settings, name="Sophie", instruction="in Russian"
+    )
+    assert all("Sophie" not in d.text and "молни" in d.text for d in back.drafts)
+
+
+def test_warmer_adds_care_and_more_formal_changes_the_register(offline_settings):
+    comment = "The zipper on my coat broke on day one, really disappointed"
+    usual = draft_replies(comment, offline_settings, channel="instagram", name="Sophie")
+    warmer = draft_replies(comment, offline_settings, channel="instagram", name="Sophie", instruction="warmer")
+    formal = draft_replies(comment, offline_settings, channel="instagram", name="Sophie", instruction="more formal")
+    for before, warm in zip(usual.drafts, warmer.drafts, strict=True):
+        assert "matters to us" in warm.text or "appreciate you telling us" in warm.text
+        assert "matters to us" not in before.text and warm.passed
+    for draft in formal.drafts:
+        assert draft.text.startswith("Good afternoon, Sophie.") and draft.passed
+        assert not any(short in draft.text for short in ("We're", "we'll", "Hi ", "Thanks for"))

@@ -112,6 +112,13 @@ def _build(key: tuple) -> Lexicon:
     )
 
 
+@functools.cache
+def synonym_lists() -> tuple[tuple[str, ...], ...]:
+    """The groups of words that name the same thing, as written (Russian and English together)."""
+    text = resources.files("assistant.rules").joinpath("lexicons", "synonyms.yaml").read_text(encoding="utf-8")
+    return tuple(tuple(str(w) for w in group) for group in yaml.safe_load(text))
+
+
 def _synonym_groups() -> dict[str, frozenset[int]]:
     text = resources.files("assistant.rules").joinpath("lexicons", "synonyms.yaml").read_text(encoding="utf-8")
     groups: dict[str, set[int]] = {}
