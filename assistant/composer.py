@@ -247,6 +247,9 @@ def _parts(
         lang,
     )
     parts = [greeting]
+    # the team-voice variant (the third) pairs the first greeting with the second wording, so it is
+    # never the first variant again
+    other = 1 if angle == "team voice" else 0
     if any(f.kind == "instruction" for f in triage.injection) and "manipulation" in phrases:
         parts.append(pick(phrases["manipulation"], index, values, lang))
         parts.append(fill(phrases["manipulation_help"], values, lang))
@@ -255,16 +258,17 @@ def _parts(
         # praise in its words, a complaint by some sign (or a complaint the head is unsure of, in words
         # of praise): never thank for kind words a customer who may be complaining, and do not answer
         # praise with a refund; thank for writing, say sorry if something went wrong, open private messages
-        parts.append(pick(phrases["mixed"], index, values, lang))
+        parts.append(pick(phrases["mixed"], index + other, values, lang))
         parts.append(fill(phrases["dm_invitation"]["email" if channel == "email" else "default"], values, lang))
         if angle != "brief":
             parts.append(pick(phrases["closing"]["complaint"], index, values, lang))
         return parts
     if triage.sentiment == "positive":
         has_subject = values["subject"] not in phrases["subject_fallback"].values()
-        parts.append(pick(phrases["praise"] if has_subject else phrases["praise_without_subject"], index, values, lang))
+        praise = phrases["praise"] if has_subject else phrases["praise_without_subject"]
+        parts.append(pick(praise, index + other, values, lang))
         if angle != "brief":
-            parts.append(pick(phrases["praise_question"], index, values, lang))
+            parts.append(pick(phrases["praise_question"], index + other, values, lang))
             parts.append(pick(phrases["closing"]["praise"], index, values, lang))
         return parts
     if triage.sentiment != "negative":
@@ -279,9 +283,11 @@ def _parts(
         parts.append(phrases["personal_data_hidden"])
     topic = phrase_topic(triage)
     remedies = phrases["remedy"].get(topic) or phrases["remedy"]["default"]
-    parts.append(pick(phrases["empathy"].get(topic) or phrases["empathy"]["default"], index, values, lang))
-    remedy = pick(remedies, index + remedy_shift, values, lang)
-    parts.append(remedy or pick(phrases["remedy"]["default"], 0, values, lang))
+    empathy = pick(phrases["empathy"].get(topic) or phrases["empathy"]["default"], index, values, lang)
+    remedy = pick(remedies, index + remedy_shift, values, lang) or pick(phrases["remedy"]["default"], 0, values, lang)
+    # the team-voice variant says what will be done first, then the apology: another approach, not
+    # only other words (and never the first variant again when the phrase bank has two wordings)
+    parts += [remedy, empathy] if angle == "team voice" else [empathy, remedy]
     invitation = phrases["dm_invitation"]["email" if channel == "email" else "default"]
     parts.append(fill(invitation, values, lang))
     if angle != "brief":

@@ -406,3 +406,16 @@ def test_warmer_adds_care_and_more_formal_changes_the_register(offline_settings)
     for draft in formal.drafts:
         assert draft.text.startswith("Good afternoon, Sophie.") and draft.passed
         assert not any(short in draft.text for short in ("We're", "we'll", "Hi ", "Thanks for"))
+
+
+@pytest.mark.parametrize(
+    "comment",
+    [
+        "Не первый раз у вас, в принципе всё хорошо. Но завтрак! Сменился повар, и всё стало невкусно",
+        "Спасибо большое, всё пришло быстро, очень довольна!",
+        "Курьер опоздал на 5 часов",
+    ],
+)
+def test_no_two_variants_are_the_same_text(offline_settings, comment):
+    drafts = [d.text for d in draft_replies(comment, offline_settings, channel="instagram").drafts]
+    assert len(set(drafts)) == len(drafts) == 3, drafts

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant import drafting
+from assistant import drafters
 from assistant.evals.compare import BaselineError, compare
 from assistant.evals.html_report import render_html
 from assistant.evals.reports import summary_lines
@@ -41,7 +41,7 @@ def with_sentence(text: str, sentence: str) -> str:
 
 def blaming_drafter(monkeypatch, sentences: dict[str, str]) -> None:
     """The offline drafter, broken on purpose: every draft it writes carries the sentence."""
-    compose = drafting.compose
+    compose = drafters.compose
 
     def broken(comment, found, *args, **kwargs):
         return [
@@ -49,7 +49,7 @@ def blaming_drafter(monkeypatch, sentences: dict[str, str]) -> None:
             for d in compose(comment, found, *args, **kwargs)
         ]
 
-    monkeypatch.setattr(drafting, "compose", broken)
+    monkeypatch.setattr(drafters, "compose", broken)
 
 
 def failed_gates(report: dict) -> list[str]:
