@@ -337,7 +337,9 @@ def _word_in(word: str, lemmas: frozenset[str]) -> bool:
     return bool(lemmas_of(word) & lemmas) if " " not in word else False
 
 
-# numbers, quotes and ordinals tie a line to its own case ("the fourth order", "№ 3")
+# numbers, quotes and ordinals tie a line to its own case ("the fourth order", "№ 3"), and so does a
+# capitalised word after the first (a city, a person: "We want your family warm in Murmansk!")
+_NAMED = re.compile(r"(?<=\s)[A-ZА-ЯЁ][a-zа-яё]+")
 _SPECIFIC = re.compile(
     r"\d|[«»\"№]|\b(?:перв|втор|трет|четв[её]рт|пят|шест|седьм|first|second|third|fourth|fifth|sixth)\w*", re.I
 )
@@ -354,7 +356,7 @@ def _borrowable_closing(past_replies: list[dict], lang: str, sign_off: str) -> t
             continue
         sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", reply["text"].strip()) if s.strip()]
         for sentence in reversed(sentences[1:]):
-            if "\n" in sentence or _SPECIFIC.search(sentence) or len(sentence) > 140:
+            if "\n" in sentence or _SPECIFIC.search(sentence) or _NAMED.search(sentence) or len(sentence) > 140:
                 continue
             if (sign_off and sign_off in sentence) or (
                 reply.get("customer_name") and reply["customer_name"] in sentence
