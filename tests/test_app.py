@@ -89,12 +89,20 @@ def test_marking_a_draft_as_sent_and_saving_it_for_the_trainers(app, indexed_cop
     assert saved[0]["status"] == "approved"
 
 
+def drafts_shown(at) -> list[str]:
+    return [t.value for t in at.text_area if t.key and t.key.startswith("edit-")]
+
+
 def test_regenerating_shorter_keeps_the_earlier_drafts(app):
     draft(app)
+    before = drafts_shown(app)
+    assert len(set(before)) == len(before) == 3  # three variants, no two alike
     app.button(key="regenerate-shorter").click().run()
     assert not app.exception
     assert "regenerated: shorter" in app.caption[0].value
     assert any(e.label.startswith("Earlier drafts for this comment") for e in app.expander)
+    after = drafts_shown(app)
+    assert len(after) == 3 and sum(map(len, after)) <= 0.7 * sum(map(len, before)), (before, after)
 
 
 def test_an_empty_comment_asks_for_one(app):
