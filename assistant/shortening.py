@@ -16,6 +16,10 @@ from .rules import PASS, CheckResult
 # is already brief cannot lose more without losing a rule
 SHORTER = 0.65
 MIN_CLAUSE = 15  # characters the last clause before a cut must keep
+# a sentence that opens with a subordinate clause needs its main clause: it is dropped whole or kept
+_SUBORDINATE = re.compile(
+    r"(?i)(если|когда|чтобы|хотя|пока|как только|поскольку|if|when|because|although|as soon as|while|since|once)\b"
+)
 _SENTENCE = re.compile(r"[^.!?…\n]+[.!?…]*|\n+")
 _CLAUSE_END = re.compile(r"\s*(?::|;| —| –|,(?= )| and we\b)")
 
@@ -53,18 +57,23 @@ def _bearing(result: CheckResult) -> list[tuple[int, int]]:
 
 def _cuts(text: str, bearing: list[tuple[int, int]]) -> list[str]:
     """Texts one cut shorter, the gentlest first: a sentence that carries nothing a rule found
-    dropped (the longest first), then a sentence cut at a clause end (the smallest cut first), then
+    dropped (the shortest first: a sign-off, a closing line), then a sentence cut at a clause end (the smallest cut first), then
     the rest dropped."""
     spans = [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if m.group().strip()][1:]  # the greeting stays
     carries = {span: any(span[0] <= s < span[1] for s, _ in bearing) for span in spans}
-    free = [_tidy(text[:a] + text[b:]) for a, b in sorted(spans, key=lambda sp: sp[0] - sp[1]) if not carries[(a, b)]]
+    free = [_tidy(text[:a] + text[b:]) for a, b in sorted(spans, key=lambda sp: sp[1] - sp[0]) if not carries[(a, b)]]
     trims = []
     for start, end in spans:
         sentence = text[start:end]
         previous = 0
         for clause in _CLAUSE_END.finditer(sentence):
             # a cut must not leave a dangling scrap ("…: понимаем.", "Напишите нам, пожалуйста.")
-            if clause.start() >= 12 and len(sentence[previous : clause.start()].strip(" ,:;—–")) >= MIN_CLAUSE:
+            kept = sentence[: clause.start()].strip()
+            if (
+                clause.start() >= 12
+                and len(sentence[previous : clause.start()].strip(" ,:;—–")) >= MIN_CLAUSE
+                and not _SUBORDINATE.match(kept)  # "Если размера нет." says nothing on its own
+            ):
                 trims.append(_tidy(text[:start] + sentence[: clause.start()].rstrip(",") + "." + text[end:]))
             previous = clause.end()
     trims.sort(key=len, reverse=True)  # the gentlest cut first: keep as much of what was said as fits

@@ -419,3 +419,11 @@ def test_warmer_adds_care_and_more_formal_changes_the_register(offline_settings)
 def test_no_two_variants_are_the_same_text(offline_settings, comment):
     drafts = [d.text for d in draft_replies(comment, offline_settings, channel="instagram").drafts]
     assert len(set(drafts)) == len(drafts) == 3, drafts
+
+
+def test_shorter_keeps_the_answer_to_a_question_whole(offline_settings):
+    result = draft_replies(
+        "Подскажите, когда появится размер XS у пальто?", offline_settings, name="Ольга", instruction="shorter"
+    )
+    for draft in result.drafts:
+        assert "подпишитесь на уведомление" in draft.text, draft.text  # not "Если размера нет." alone
