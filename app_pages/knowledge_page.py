@@ -9,7 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from app_pages.shared import settings, store
-from assistant.ingest import ingest
+from assistant.ingest import IngestError, ingest
 from assistant.knowledge.saved_replies import pending_replies, set_status
 from assistant.languages import supported_codes
 from assistant.lint import lint
@@ -43,13 +43,25 @@ if st.button("Re-index", type="primary", help="Embeds only what changed since th
     def on_progress(done: int, total: int) -> None:
         bar.progress(done / total, text=f"Embedding {done}/{total} new or changed passages")
 
-    result = ingest(current, progress=False, store=index, on_progress=on_progress)
-    bar.progress(1.0, text="Done")
-    sync = result.sync
-    st.success(
-        f"Index in sync: {sync.added} embedded, {sync.relabelled} relabelled, {sync.deleted} removed, "
-        f"{sync.unchanged} unchanged ({sync.seconds:.1f} s)."
-    )
+    try:
+        result = ingest(current, progress=False, store=index, on_progress=on_progress)
+    except IngestError as error:
+        bar.empty()
+        st.error(str(error).replace("pass --allow-empty", "run `assistant ingest --allow-empty`"))
+    else:
+        bar.progress(1.0, text="Done")
+        sync = result.sync
+        counts = (
+            f"{sync.added} embedded, {sync.relabelled} relabelled, {sync.deleted} removed, "
+            f"{sync.unchanged} unchanged ({sync.seconds:.1f} s)"
+        )
+        if result.knowledge.errors:
+            st.warning(
+                f"Indexed with {len(result.knowledge.errors)} error(s) in knowledge/: {counts}. The index keeps "
+                f"the {sync.kept} passages it had from the broken files until they are fixed; see the Lint tab."
+            )
+        else:
+            st.success(f"Index in sync: {counts}.")
 
 search_tab, policies_tab, replies_tab, lint_tab, pending_tab = st.tabs(
     [

@@ -50,6 +50,7 @@ class SyncReport:
     relabelled: int  # metadata changed, text (and vector) unchanged
     unchanged: int
     seconds: float
+    kept: int = 0  # documents of files that could not be read this time, left as they were
 
     @property
     def embedded(self) -> int:
@@ -110,12 +111,20 @@ class Store:
             "last_sync": meta.get("last_sync"),
         }
 
-    def sync(self, documents: Sequence[Document], progress: bool | None = None, on_progress=None) -> SyncReport:
-        """Make the collection hold exactly `documents`, embedding only the new ones."""
+    def sync(
+        self,
+        documents: Sequence[Document],
+        progress: bool | None = None,
+        on_progress=None,
+        keep_sources: frozenset[str] = frozenset(),
+    ) -> SyncReport:
+        """Make the collection hold exactly `documents`, embedding only the new ones; documents from
+        `keep_sources` (files that could not be read this time) stay as they are."""
         started = time.perf_counter()
         wanted = {doc.id: doc for doc in documents}
         existing = self._existing_metadata()
-        stale = [doc_id for doc_id in existing if doc_id not in wanted]
+        kept = {i for i, meta in existing.items() if i not in wanted and meta.get("source") in keep_sources}
+        stale = [doc_id for doc_id in existing if doc_id not in wanted and doc_id not in kept]
         new = [doc for doc_id, doc in wanted.items() if doc_id not in existing]
         relabelled = [doc for doc_id, doc in wanted.items() if doc_id in existing and existing[doc_id] != doc.metadata]
 
@@ -134,6 +143,7 @@ class Store:
             relabelled=len(relabelled),
             unchanged=len(wanted) - len(new) - len(relabelled),
             seconds=time.perf_counter() - started,
+            kept=len(kept),
         )
 
     def add(self, documents: Sequence[Document], progress: bool | None = None) -> None:

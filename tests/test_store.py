@@ -161,3 +161,40 @@ def test_a_relabel_shows_at_once_in_the_store_that_synced(indexed_copy):
     assert ingest(indexed_copy, progress=False, store=store).sync.relabelled >= 2  # its halves, and lines below
     after = retrieve_context(store, comment, "courier_behaviour", "instagram", "ru")
     assert best.id not in [s.id for s in after if s.kind == "reply"]
+
+
+def test_ingest_never_empties_the_index_from_a_missing_or_empty_folder(indexed_copy, monkeypatch, capsys):
+    from assistant.ingest import open_store
+
+    held = open_store(indexed_copy).count()
+    assert held > 0
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(indexed_copy.data_dir))
+    monkeypatch.setenv("ASSISTANT_KNOWLEDGE_DIR", str(indexed_copy.knowledge_dir.parent / "no-such-folder"))
+    assert main(["ingest", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert f"the index's {held} documents were left as they are" in err and "ASSISTANT_KNOWLEDGE_DIR" in err
+    assert open_store(indexed_copy).count() == held
+    assert main(["ingest", "--quiet", "--allow-empty"]) == 1  # on purpose: emptied, and said there is nothing
+    assert open_store(indexed_copy).count() == 0
+
+
+def test_a_typo_in_one_file_keeps_its_passages_and_fails_the_exit_code(indexed_copy, monkeypatch, capsys):
+    from assistant.ingest import open_store
+    from assistant.retrieval import search
+
+    policy = indexed_copy.knowledge_dir / "policies" / "courier_behaviour.md"
+    text = policy.read_text(encoding="utf-8")
+    before = open_store(indexed_copy).count()
+    policy.write_text(text.replace("topic: courier_behaviour", "topic: [courier_behaviour", 1), encoding="utf-8")
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(indexed_copy.data_dir))
+    monkeypatch.setenv("ASSISTANT_KNOWLEDGE_DIR", str(indexed_copy.knowledge_dir))
+    assert main(["ingest", "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "courier_behaviour.md" in err and "the index keeps the" in err
+    store = open_store(indexed_copy)
+    assert store.count() == before  # nothing of the broken file was dropped
+    hits = search(store, "курьер нагрубил", kind="policy", k=3)
+    assert any(h.metadata.get("source") == "policies/courier_behaviour.md" for h in hits)
+    policy.write_text(text.replace("## На что жалуются", "## На что жалуются покупатели", 1), encoding="utf-8")
+    assert main(["ingest", "--quiet"]) == 0  # fixed: its passages are replaced as usual
+    assert open_store(indexed_copy).count() == before

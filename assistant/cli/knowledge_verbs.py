@@ -14,6 +14,11 @@ def add_parsers(verbs) -> None:
     ingest = verbs.add_parser("ingest", help="index knowledge/ into the vector store (only what changed)")
     ingest.add_argument("--quiet", action="store_true", help="no progress bar")
     ingest.add_argument("--json", action="store_true", help="print the result as JSON")
+    ingest.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="let an empty or missing knowledge folder empty the index (refused otherwise)",
+    )
     ingest.set_defaults(handler=_ingest)
 
     search = verbs.add_parser(
@@ -36,9 +41,13 @@ def add_parsers(verbs) -> None:
 
 
 def _ingest(args: argparse.Namespace, settings: Settings) -> int:
-    from ..ingest import ingest
+    from ..ingest import IngestError, ingest
 
-    result = ingest(settings, progress=False if args.quiet else None)
+    try:
+        result = ingest(settings, progress=False if args.quiet else None, allow_empty=args.allow_empty)
+    except IngestError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
     errors = result.knowledge.errors
     if args.json:
         print(
@@ -49,6 +58,7 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
                     "deleted": result.sync.deleted,
                     "relabelled": result.sync.relabelled,
                     "unchanged": result.sync.unchanged,
+                    "kept_from_broken_files": result.sync.kept,
                     "seconds": round(result.sync.seconds, 3),
                     "problems": [str(p) for p in result.knowledge.problems],
                     **result.store_status,
@@ -67,11 +77,13 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
             f"({result.store_status['collection']}, {result.store_status['documents']} documents)"
         )
         if errors:
+            kept = f"; the index keeps the {s.kept} documents it had from them" if s.kept else ""
             print(
-                f"{len(errors)} error(s): those files or entries were skipped; run `assistant lint` for details",
+                f"{len(errors)} error(s): those files or entries were skipped{kept}; "
+                "run `assistant lint` for details, fix them and ingest again",
                 file=sys.stderr,
             )
-    return EXIT_OK if result.documents else EXIT_PROBLEMS
+    return EXIT_OK if result.documents and not errors else EXIT_PROBLEMS
 
 
 def _search(args: argparse.Namespace, settings: Settings) -> int:
