@@ -204,3 +204,18 @@ def test_lint_lists_problems_and_fails_on_errors(knowledge_dir, monkeypatch, cap
     out = capsys.readouterr().out
     assert f"{knowledge_dir / 'replies/bad.yaml'}:2: error:" in out
     assert "known: instagram" in out
+
+
+def test_an_alias_bomb_is_refused_with_its_line_and_the_rest_still_loads(knowledge_dir):
+    """A 1 KB "billion laughs" file would expand into gigabytes: aliases are refused where they are."""
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for level in "bcdefghi":
+        previous = chr(ord(level) - 1)
+        lines.append(f"{level}: &{level} [" + ",".join([f"*{previous}"] * 9) + "]")
+    bomb = knowledge_dir / "replies" / "bomb.yaml"
+    bomb.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert len(bomb.read_bytes()) < 1500
+    knowledge = load_knowledge(knowledge_dir)
+    [problem] = [p for p in knowledge.errors if p.path.name == "bomb.yaml"]
+    assert problem.line == 2 and "alias" in problem.message
+    assert len(knowledge.replies) >= 40 and len(knowledge.policies) >= 8

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import yaml
 
+from . import yaml_lines
+
 SAVED_FILE = Path("replies") / "from_writers.yaml"
 _lock = threading.Lock()  # several writers of one server may save at once
 
@@ -74,8 +76,8 @@ def set_status(knowledge_dir: Path, reply_id: str, status: str) -> bool:
 def _read(path: Path) -> list[dict]:
     if not path.is_file():
         return []
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return list(data) if isinstance(data, list) else []
+    data = yaml_lines.load(path.read_text(encoding="utf-8"))  # refuses aliases, like every knowledge file
+    return [dict(e) if isinstance(e, dict) else e for e in data] if isinstance(data, list) else []
 
 
 def _write(path: Path, entries: list[dict]) -> None:

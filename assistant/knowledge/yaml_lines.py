@@ -19,8 +19,21 @@ class DuplicateKey(yaml.MarkedYAMLError):
     pass
 
 
-class _LineLoader(yaml.SafeLoader):
+class AliasRefused(yaml.MarkedYAMLError):
     pass
+
+
+class _LineLoader(yaml.SafeLoader):
+    def compose_node(self, parent, index):
+        # an alias repeats an anchored part; nested ones expand exponentially (a 1 KB "billion laughs"
+        # file takes gigabytes), and trainers' files never need them
+        if self.check_event(yaml.AliasEvent):
+            raise AliasRefused(
+                problem="an alias (*name) repeats an earlier part of the file; write that part out instead "
+                "(aliases are refused: a few can expand into gigabytes)",
+                problem_mark=self.peek_event().start_mark,
+            )
+        return super().compose_node(parent, index)
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
