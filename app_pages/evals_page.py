@@ -13,6 +13,7 @@ import streamlit as st
 from app_pages.shared import settings, store
 from assistant.evals.compare import BaselineError, compare, load_report, scope_note
 from assistant.evals.runner import EvalError, run_suite
+from assistant.evals.scoring import disagreements
 from assistant.evals.suites import SuiteError, load_suite
 
 SUITES_DIR = Path("evals/suites")
@@ -140,14 +141,6 @@ st.table(
         [{"gate": g["name"], "passed": "✔" if g["passed"] else "✘", "detail": g["detail"]} for g in report["gates"]]
     )
 )
-
-
-def disagreements(case: dict) -> list[tuple[int, dict]]:
-    return [
-        (n, d)
-        for n, draft in enumerate(case.get("drafts") or [], 1)
-        for d in draft.get("grader", {}).get("disagreements", [])
-    ]
 
 
 failing = [c for c in report["cases"] if not c["passed"] and not c.get("known_failure")]

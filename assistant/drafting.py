@@ -94,7 +94,8 @@ def draft_replies(
             warnings += [problem] if problem else []
     if instruction in LANGUAGE_OF:
         found = dataclasses.replace(found, lang=LANGUAGE_OF[instruction])
-    warnings += _triage_warnings(found)
+    notes = _triage_warnings(found)
+    warnings += notes
     versions = {"composer": load_phrases(settings.prompts_dir, found.lang).get("version", "composer-0")}
     if found.source == "llm":
         versions["triage"] = load_template(settings.prompts_dir, "triage").version
@@ -108,7 +109,7 @@ def draft_replies(
         n,
         context,
         settings,
-        _triage_warnings(found),
+        notes,
         instruction,
         on_token,
     )

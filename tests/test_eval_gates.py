@@ -52,6 +52,14 @@ def blaming_drafter(monkeypatch, sentences: dict[str, str]) -> None:
     monkeypatch.setattr(drafters, "compose", broken)
 
 
+def broken_run(indexed_copy, monkeypatch, name: str, sentences: dict[str, str]) -> tuple[dict, list[str]]:
+    """The suite run with the drafter broken on purpose: it must fail; (report, its failed gates)."""
+    blaming_drafter(monkeypatch, sentences)
+    report = run_suite(load_suite(SUITES / f"{name}.yaml"), indexed_copy, progress=False)
+    assert not report["passed"]
+    return report, failed_gates(report)
+
+
 def failed_gates(report: dict) -> list[str]:
     return [g["name"] for g in report["gates"] if not g["passed"]]
 
@@ -84,10 +92,7 @@ def test_the_shipped_suites_pass_with_the_drafter_as_it_is(indexed_copy, name):
 
 @pytest.mark.parametrize("name", ["smoke", "core"])
 def test_a_drafter_that_blames_and_is_repaired_turns_the_suite_red(indexed_copy, monkeypatch, name):
-    blaming_drafter(monkeypatch, KNOWN_BLAME)
-    report = run_suite(load_suite(SUITES / f"{name}.yaml"), indexed_copy, progress=False)
-    assert not report["passed"]
-    failed = failed_gates(report)
+    report, failed = broken_run(indexed_copy, monkeypatch, name, KNOWN_BLAME)
     assert "no_blame pass rate (first draft) ≥ 100%" in failed
     assert any(g.startswith("drafts that needed repair or revision") for g in failed)
     # what the writer would have received is clean: only the first-draft gates see the regression
@@ -99,10 +104,7 @@ def test_a_drafter_that_blames_and_is_repaired_turns_the_suite_red(indexed_copy,
 
 @pytest.mark.parametrize("name", ["smoke", "core"])
 def test_blame_the_checker_does_not_know_is_caught_by_the_grader(indexed_copy, monkeypatch, name):
-    blaming_drafter(monkeypatch, UNKNOWN_BLAME)
-    report = run_suite(load_suite(SUITES / f"{name}.yaml"), indexed_copy, progress=False)
-    assert not report["passed"]
-    failed = failed_gates(report)
+    report, failed = broken_run(indexed_copy, monkeypatch, name, UNKNOWN_BLAME)
     assert "the grader finds a problem the checker passed in ≤ 5% of drafts (no_blame)" in failed
     assert not any("first draft" in g or "needed repair" in g for g in failed)  # the checker saw nothing
     assert report["grader"]["rules"]["no_blame"]["checker_passed"] > report["grader"]["rules"]["no_blame"]["graded"] / 2

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from html import escape
 
+from .scoring import disagreements
+
 STYLE = """
 body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1100px;color:#222;padding:0 16px}
 h1{font-size:22px}h2{font-size:17px;margin-top:28px}
@@ -69,7 +71,7 @@ def render_html(report: dict) -> str:
     failing = [c for c in report["cases"] if not c["passed"] and not c.get("known_failure")]
     parts.append(f"<h2>Failing cases ({len(failing)} of {len(report['cases'])})</h2>")
     parts += [_case(c) for c in failing]
-    flagged = [c for c in report["cases"] if c["passed"] and _disagreements(c)]
+    flagged = [c for c in report["cases"] if c["passed"] and disagreements(c)]
     if flagged:
         parts.append(f"<h2>Passing cases the grader disagrees on ({len(flagged)})</h2>")
         parts += [_case(c) for c in flagged]
@@ -194,14 +196,6 @@ def _grader(grader: dict) -> str:
     return "".join(rows)
 
 
-def _disagreements(case: dict) -> list[tuple[int, dict]]:
-    return [
-        (number, d)
-        for number, draft in enumerate(case.get("drafts") or [], 1)
-        for d in (draft.get("grader") or {}).get("disagreements", [])
-    ]
-
-
 def _case(case: dict) -> str:
     head = (
         f"<div class='case'><b>{escape(str(case['id']))}</b> <span class='muted'>"
@@ -222,7 +216,7 @@ def _case(case: dict) -> str:
     body += [
         f"<p>⚖ draft {number}, {escape(d['rule'])}: the checker says {escape(d['checker'])}, "
         f"{escape(d['by'])} says {escape(d['grader'])}: {escape(d['why'])}</p>"
-        for number, d in _disagreements(case)
+        for number, d in disagreements(case)
     ]
     for number, draft in enumerate(case.get("drafts") or [], 1):
         stages = draft.get("stages") or []

@@ -140,6 +140,15 @@ def grader_rates(cases: list[dict]) -> dict[str, dict]:
     }
 
 
+def disagreements(case: dict) -> list[tuple[int, dict]]:
+    """(draft number, disagreement) for every draft of a case the grader disagreed on."""
+    return [
+        (number, d)
+        for number, draft in enumerate(case.get("drafts") or [], 1)
+        for d in (draft.get("grader") or {}).get("disagreements", [])
+    ]
+
+
 def expectation_rates(cases: list[dict]) -> dict[str, dict]:
     """How many cases met each kind of expectation: the reading (kind, topic), and the drafts'."""
     rows: dict[str, Counter] = {}
