@@ -57,16 +57,38 @@ def read_comment(
     lexicon: Lexicon,
     vector: np.ndarray | None = None,
     use_heads: bool = True,
+    kind_only: bool = False,
 ) -> CommentReading:
-    """`vector` is the comment's query vector when the caller has it already (retrieval does)."""
+    """`vector` is the comment's query vector when the caller has it already (retrieval does).
+    `kind_only`: the caller (the checker) needs the kind alone; when the n-grams settle that the
+    comment is a complaint whatever the encoder would add, the encoder (the slow part) is not run,
+    and the reading carries no scores and no topic."""
     lexicon_kind = situation_of(analyse(text), analyse(""), lexicon)
     heads = shipped_heads() if use_heads else None
     lang = detect(text)
     if heads is None or not text.strip():
         return CommentReading(lang, lexicon_kind, LEXICON, lexicon_kind)
+    if vector is None and kind_only:
+        settled = _complaint_without_encoder(heads.comment_kind, text, lang, lexicon_kind)
+        if settled:
+            return CommentReading(lang, COMPLAINT, settled, lexicon_kind, COMPLAINT)
     if vector is None and (heads.comment_kind.needs_vectors or heads.comment_topic.needs_vectors):
         vector = comment_vector(text)
     return _combine(heads, text, vector, lang, lexicon_kind)
+
+
+def _complaint_without_encoder(head: LinearHead, text: str, lang: str | None, lexicon_kind: str) -> str | None:
+    """Who decided, when the comment is a complaint whatever the encoder's part of P(complaint) is:
+    without it the probability is a lower bound, and every step from P(complaint) to the kind only
+    ever turns a higher probability into a complaint. None when the encoder could change the kind."""
+    low = float(head.probabilities(None, [text], [lang])[0, head.classes.index(COMPLAINT)])
+    threshold = head.thresholds.get(f"{COMPLAINT}:{lang}", head.thresholds.get(COMPLAINT, 0.5))
+    mode = head.meta.get("combine", "head")
+    if low < threshold or mode == "lexicon":
+        return None
+    if mode == "lexicon_veto" and lexicon_kind in ("praise", "question") and low < float(head.meta.get("sure", SURE)):
+        return None
+    return BOTH if lexicon_kind == COMPLAINT else HEAD
 
 
 def kind_from_scores(head: LinearHead, probs: np.ndarray, lang: str | None) -> str:

@@ -107,3 +107,57 @@ def test_a_head_never_scores_a_reply_above_its_ceiling(rule):
         below += ceiling < head.threshold()
     if head.needs_vectors:
         assert below > 0  # the shortcut is taken for some real replies, or it buys nothing
+
+
+def _dev_replies(count: int):
+    from pathlib import Path
+
+    from assistant.corpus import load_corpus
+
+    return load_corpus(Path(__file__).resolve().parent.parent / "evals" / "real").replies_in("dev")[:count]
+
+
+def test_the_checker_reads_only_the_sentences_that_can_change_a_verdict(monkeypatch):
+    """The encoder reads a subset of the sentences; every head's verdict and its evidence sentences are
+    what reading all of them gives, on real replies."""
+    import assistant.heads as heads_module
+    from assistant.heads import sentence_vectors
+    from assistant.rules.case import _scored
+
+    heads = shipped_heads().reply
+    read = []
+    monkeypatch.setattr(heads_module, "sentence_vectors", lambda s: read.append(len(s)) or sentence_vectors(s))
+    total = 0
+    for item in _dev_replies(60):
+        sentences = split_sentences(item.reply)
+        texts = [s.text for s in sentences]
+        total += len(sentences)
+        partial = _scored(sentences, item.reply, heads)
+        full = sentence_vectors(sentences)
+        for rule, head in heads.items():
+            exact = [float(p) for p in head.probabilities(full, texts)[:, 0]]
+            got = [p for _, p in partial[rule]]
+            threshold = head.threshold()
+            found = head.reply_score(exact, item.reply) >= threshold
+            assert (head.reply_score(got, item.reply) >= threshold) == found, (item.id, rule)
+            if found:
+                assert [p >= threshold for p in got] == [p >= threshold for p in exact], (item.id, rule)
+                assert max(range(len(got)), key=got.__getitem__) == max(range(len(exact)), key=exact.__getitem__)
+    assert sum(read) < total  # the shortcut is taken, or it buys nothing
+
+
+def test_the_checker_reads_a_comment_without_the_encoder_only_when_the_kind_is_settled():
+    from pathlib import Path
+
+    from assistant.corpus import load_corpus
+    from assistant.reading import read_comment
+    from assistant.rules.lexicon import load_lexicon
+
+    lexicon = load_lexicon(None)
+    comments = load_corpus(Path(__file__).resolve().parent.parent / "evals" / "real").comments_in("dev")[:150]
+    settled = 0
+    for item in comments:
+        quick = read_comment(item.text, lexicon, kind_only=True)
+        assert quick.kind == read_comment(item.text, lexicon).kind, item.id
+        settled += not quick.kind_scores
+    assert 0 < settled < len(comments)

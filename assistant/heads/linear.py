@@ -48,17 +48,23 @@ class LinearHead:
     whole_share: float = 0.0  # its share of the reply's score, beside the best sentence's
 
     def probabilities(
-        self, vectors: np.ndarray | None, texts: list[str], langs: list[str | None] | None = None
+        self,
+        vectors: np.ndarray | None,
+        texts: list[str],
+        langs: list[str | None] | None = None,
+        known: np.ndarray | None = None,
     ) -> np.ndarray:
         """(texts, classes) probabilities; a binary head gives one column, P(positive). `vectors`
         may be None when the head reads n-grams only (mix 0), and then the encoder's part counts as 0
-        (a lower bound, see `ceiling`); `langs` picks per-language mixes."""
+        (a lower bound, see `ceiling`); so does it for the rows `known` (a mask) leaves out, whose
+        vectors were not computed; `langs` picks per-language mixes."""
         shares = np.array([self.mixes.get(lang or "", self.mix) for lang in (langs or [None] * len(texts))])
         shares = shares.reshape(-1, 1).astype(np.float32)
         total = np.zeros((len(texts), len(self.classes)), dtype=np.float32)
         if self.encoder is not None and vectors is not None and shares.max() > 0:
             logits = np.atleast_2d(vectors) @ self.encoder.weights.T + self.encoder.bias
-            total += shares * self.encoder.probabilities(logits)
+            part = shares * self.encoder.probabilities(logits)
+            total += part if known is None else part * np.asarray(known, dtype=np.float32).reshape(-1, 1)
         if self.ngrams is not None and self.space is not None and shares.min() < 1:
             logits = self.space.logits(texts, self.ngrams.weights, self.ngrams.bias)
             total += (1 - shares) * self.ngrams.probabilities(logits)
@@ -82,6 +88,22 @@ class LinearHead:
         ngrams = self.ngrams.probabilities(self.space.logits(texts, self.ngrams.weights, self.ngrams.bias))[:, 0]
         upper = [float(share + (1 - share) * p) for p in ngrams]
         return self.reply_score(upper, reply)
+
+    def upper_bounds(self, texts: list[str]) -> np.ndarray:
+        """Each sentence's highest possible score whatever the encoder said (its part at 1)."""
+        if self.ngrams is None or self.space is None:
+            return np.full(len(texts), 1.0 if self.mix > 0 else 0.0, dtype=np.float32)
+        ngrams = self.ngrams.probabilities(self.space.logits(texts, self.ngrams.weights, self.ngrams.bias))[:, 0]
+        return self.mix + (1 - self.mix) * ngrams
+
+    def sentence_bar(self, reply: str) -> float:
+        """What the best sentence must score for the reply to reach the threshold, given the whole
+        reply's part: a sentence whose upper bound is below it cannot change the verdict."""
+        threshold = self.threshold()
+        if self.whole is None or self.space is None or not 0 < self.whole_share < 1:
+            return threshold
+        whole = float(self.whole.probabilities(self.space.logits([reply], self.whole.weights, self.whole.bias))[0, 0])
+        return (threshold - self.whole_share * whole) / (1 - self.whole_share)
 
     @property
     def needs_vectors(self) -> bool:

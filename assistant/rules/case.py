@@ -43,7 +43,8 @@ class Case:
             return None
         from ..reading import read_comment
 
-        return read_comment(self.comment.raw, self.lexicon, use_heads=self.use_heads)
+        # the rules ask only whether the comment is a complaint, which the n-grams often settle alone
+        return read_comment(self.comment.raw, self.lexicon, use_heads=self.use_heads, kind_only=True)
 
     @cached_property
     def situation(self) -> str:
@@ -59,23 +60,53 @@ class Case:
     def head_scores(self) -> dict[str, list[tuple[Sentence, float]]]:
         """rule -> (sentence, P(it carries what the rule looks for)) for every sentence of the reply;
         empty without heads. Sentence vectors are cached, so a re-check pays for new sentences only."""
-        from ..heads import sentence_vectors, shipped_heads, split_sentences
+        from ..heads import shipped_heads, split_sentences
 
         heads = shipped_heads() if self.use_heads else None
         sentences = split_sentences(self.reply.raw) if heads else []
         if not sentences:
             return {}
-        texts = [s.text for s in sentences]
-        # a head that cannot reach its threshold whatever the encoder says does not need the encoder
-        # (its scores are then lower bounds, its verdict exact)
-        encoder_decides = any(
-            h.needs_vectors and h.ceiling(texts, self.reply.raw) >= h.threshold() for h in heads.reply.values()
-        )
-        vectors = sentence_vectors(sentences) if encoder_decides else None
-        return {
-            rule: list(zip(sentences, (float(p) for p in head.probabilities(vectors, texts)[:, 0]), strict=True))
-            for rule, head in heads.reply.items()
-        }
+        return _scored(sentences, self.reply.raw, heads.reply)
+
+
+_EPS = 1e-6
+
+
+def _scored(sentences: list[Sentence], reply: str, heads: dict) -> dict[str, list[tuple[Sentence, float]]]:
+    """Every head's score of every sentence, with the encoder (the slow part of checking) reading only
+    the sentences that could change a verdict or its evidence: first those whose upper bound reaches
+    the bar the best sentence must clear; then, for a head that found what it looks for, the others
+    that could reach its threshold (they are evidence). The rest keep their n-gram score, a lower
+    bound that decides nothing, so every verdict and every evidence span is what reading all the
+    sentences would give."""
+    import numpy as np
+
+    from ..heads import sentence_vectors
+
+    texts = [s.text for s in sentences]
+    reading = {rule: head for rule, head in heads.items() if head.needs_vectors}
+    upper = {rule: head.upper_bounds(texts) for rule, head in reading.items()}
+    known = np.zeros(len(texts), dtype=bool)
+    vectors = np.zeros((len(texts), 1), dtype=np.float32)
+
+    def read(rows: set[int]) -> None:
+        nonlocal vectors
+        rows = sorted(i for i in rows if not known[i])
+        if not rows:
+            return
+        computed = sentence_vectors([sentences[i] for i in rows])
+        if vectors.shape[1] != computed.shape[1]:
+            vectors = np.zeros((len(texts), computed.shape[1]), dtype=np.float32)
+        vectors[rows] = computed
+        known[rows] = True
+
+    def scores(head) -> list[float]:
+        return [float(p) for p in head.probabilities(vectors if known.any() else None, texts, known=known)[:, 0]]
+
+    read({i for rule, head in reading.items() for i in np.flatnonzero(upper[rule] >= head.sentence_bar(reply) - _EPS)})
+    found = [rule for rule, head in reading.items() if head.reply_score(scores(head), reply) >= head.threshold() - _EPS]
+    read({i for rule in found for i in np.flatnonzero(upper[rule] >= reading[rule].threshold() - _EPS)})
+    return {rule: list(zip(sentences, scores(head), strict=True)) for rule, head in heads.items()}
 
 
 # Marketplace reviews come as "Достоинства: … Недостатки: … Комментарий: …"
