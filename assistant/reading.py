@@ -21,6 +21,8 @@ from .rules.lexicon import Lexicon
 from .rules.text import analyse
 
 HEAD, LEXICON, BOTH = "head", "lexicon", "head and lexicon"
+RISK = "complaint_risk"  # the kind head's threshold name for `may_be_complaint`
+RISK_SHARE = 0.5  # without a trained value: half-way to the complaint threshold
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,16 @@ class CommentReading:
     @property
     def is_complaint(self) -> bool:
         return self.kind == COMPLAINT
+
+    @property
+    def may_be_complaint(self) -> bool:
+        """Not read as a complaint, yet close enough that thanks for kind words would be a gamble: the
+        lexicon or the head alone says complaint, or P(complaint) reaches the share of its threshold
+        that training chose on dev (`complaint_risk`: no dev complaint below it is thanked)."""
+        if self.kind == COMPLAINT:
+            return False
+        risk = self.thresholds.get(RISK, RISK_SHARE)
+        return COMPLAINT in (self.lexicon_kind, self.head_kind) or self.complaint_share >= risk
 
     @property
     def complaint_share(self) -> float:

@@ -149,10 +149,8 @@ def triage(comment: str, brand: Brand | None = None, vector=None) -> Triage:
         for m in _PERCENT.finditer(comment)
         if _over_limit(int(m.group(1)), brand)
     ]
-    # half-way to the complaint threshold is enough to hold back thanks for kind words
-    risk = situation != COMPLAINT and (
-        COMPLAINT in (reading.lexicon_kind, reading.head_kind) or reading.complaint_share >= 0.5
-    )
+    # close enough to a complaint to hold back thanks for kind words
+    risk = situation != COMPLAINT and reading.may_be_complaint
     doubtful = (
         situation == COMPLAINT
         and reading.decided_by == "head"

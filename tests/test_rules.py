@@ -211,14 +211,7 @@ def test_brand_never_say_phrases_extend_the_lexicon():
     "comment",
     [
         "Спасибо за быструю доставку, платье сидит идеально!",
-        pytest.param(
-            "Платье огонь, сидит идеально!",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="the comment head gives slang praise P(complaint) 0.15, above the Russian threshold "
-                "chosen for 95 % complaint recall on real text: a known cost of that recall",
-            ),
-        ),
+        "Платье огонь, сидит идеально!",  # slang praise, read as a complaint before the December retrain
     ],
 )
 def test_a_thank_you_to_praise_applies_only_what_applies(comment):

@@ -46,8 +46,8 @@ def test_real_kinds_of_complaint_are_read_as_complaints(comment):
             "Курьер опоздал на 3 часа",
             marks=pytest.mark.xfail(
                 strict=True,
-                reason="arguing with the customer's account in neutral words: the blame head scores it 0.42, "
-                "under its 0.59 threshold; the real corpus holds few replies of this kind",
+                reason="arguing with the customer's account in neutral words: the blame head scores it 0.25, "
+                "under its 0.61 threshold; the real corpus holds few replies of this kind",
             ),
         ),  # arguing
         ("Надо было проверить товар при получении.", "Пришло с трещиной"),  # what they should have done
@@ -56,6 +56,10 @@ def test_real_kinds_of_complaint_are_read_as_complaints(comment):
             "All our photos are taken in a professional studio, we can't help how your screen shows colours.",
             "The colour is nothing like the photo",
         ),  # a refusal that lectures
+        (
+            "Фото сделаны в профессиональной студии, за настройки вашего монитора мы не отвечаем.",
+            "Цвет совсем не как на фото",
+        ),  # the same in Russian (after a greeting the whole-reply part dilutes it to 0.54 < 0.61: a miss)
         ("Read the description before ordering next time.", "Wrong size again"),
     ],
 )

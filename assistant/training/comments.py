@@ -6,7 +6,7 @@ import numpy as np
 
 from ..corpus import KINDS, TOPICS, CommentItem, Corpus
 from ..heads import LinearHead
-from ..reading import combine_kinds, kind_from_scores
+from ..reading import RISK, combine_kinds, kind_from_scores
 from ..rules.case import COMPLAINT, situation_of
 from ..rules.text import analyse
 from .fitting import C_ENCODER, C_NGRAMS, MIXES, accuracy, auc, linear_of, logistic, prf
@@ -90,6 +90,8 @@ def train_kind(corpus: Corpus, vectors, space, vectoriser, lexicon, progress) ->
     mix = 0.5
     meta = {"combine": mode, "sure": sure, "C_encoder": c_enc, "C_ngrams": c_ngr}
     head = LinearHead("comment_kind", classes, encoder, ngrams, space, mix, mixes, thresholds, meta)
+    thresholds = thresholds | {RISK: _risk_share(head, dev, x_dev, lexicon_dev)}
+    head = LinearHead("comment_kind", classes, encoder, ngrams, space, mix, mixes, thresholds, meta)
     progress(f"  encoder C={c_enc}, n-grams C={c_ngr}, mixes {mixes}, thresholds {thresholds}, combined by '{mode}'")
     figures = {
         "C_encoder": c_enc,
@@ -102,6 +104,34 @@ def train_kind(corpus: Corpus, vectors, space, vectoriser, lexicon, progress) ->
     for split, items in (("train", train), ("dev", dev), ("test", test)):
         figures[split] = kind_figures(items, head, vectors.of([c.text for c in items], progress), lexicon)
     return head, figures
+
+
+RISK_GRID = (0.5, 0.45, 0.4, 0.35, 0.3, 0.25, 0.2, 0.15, 0.1)
+
+
+def _risk_share(head: LinearHead, dev: list[CommentItem], x_dev, lexicon_dev: list[str]) -> float:
+    """The highest share of the complaint threshold at which no dev complaint the reading misses is
+    answered with thanks for kind words (`CommentReading.may_be_complaint`): such a reply to a
+    complaint is the product's worst mistake, while praise held back gets a plain thank-you."""
+    from ..reading import CommentReading
+
+    probs = head.probabilities(x_dev, [c.text for c in dev], [c.lang for c in dev])
+    column = head.classes.index(COMPLAINT)
+    shares = []
+    for i, c in enumerate(dev):
+        if c.kind != COMPLAINT:
+            continue
+        by_head = kind_from_scores(head, probs[i], c.lang)
+        mode, sure = head.meta.get("combine", "head"), head.meta.get("sure", 0.5)
+        kind, _ = combine_kinds(mode, by_head, lexicon_dev[i], float(probs[i, column]), sure)
+        scores = dict(zip(head.classes, (float(p) for p in probs[i]), strict=True))
+        reading = CommentReading(
+            c.lang, kind, "", lexicon_dev[i], by_head, scores, thresholds={RISK: 0.0, **head.thresholds}
+        )
+        if kind != COMPLAINT and COMPLAINT not in (lexicon_dev[i], by_head):
+            shares.append(reading.complaint_share)
+    lowest = min(shares, default=1.0)
+    return next((share for share in RISK_GRID if share <= lowest), RISK_GRID[-1])
 
 
 def _rows(items: list[CommentItem], lang: str) -> np.ndarray:
