@@ -13,7 +13,7 @@ from assistant.history import History
 from assistant.ingest import open_store
 from assistant.knowledge import Knowledge, load_knowledge
 from assistant.rules import CheckResult
-from assistant.settings import Settings, load_settings
+from assistant.settings import Settings, load_settings, public_url
 
 MARKS = {"pass": "✅", "fail": "❌", "n/a": "➖"}
 
@@ -50,7 +50,7 @@ def drafter_banner() -> None:
     """Which drafter is active, and how to switch on an LLM. The API key is never shown."""
     current = settings()
     if current.llm_configured:
-        where = current.openai_base_url or "the OpenAI API"
+        where = public_url(current.openai_base_url) or "the OpenAI API"
         st.success(f"Drafter: **{current.llm_model}** at {where}. Every draft is checked against the guideline rules.")
     else:
         st.info(

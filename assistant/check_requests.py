@@ -22,10 +22,30 @@ class CheckRequest:
     line: int = 0
 
 
-def read_requests(lines: Iterable[str], source: str = "<stdin>") -> tuple[list[CheckRequest], list[str]]:
+def decode_lines(raw: bytes, source: str) -> tuple[list[str | None], list[str]]:
+    """The lines of a JSON Lines file as text; a line that is not UTF-8 is None, reported with its
+    number and where the bad byte is, so one bad line does not stop the others."""
+    lines: list[str | None] = []
+    problems = []
+    for number, chunk in enumerate(raw.split(b"\n"), start=1):
+        try:
+            lines.append(chunk.decode("utf-8").rstrip("\r"))
+        except UnicodeDecodeError as error:
+            lines.append(None)
+            problems.append(
+                f"{source}:{number}: not valid UTF-8 (byte 0x{chunk[error.start]:02x} at column {error.start + 1}); "
+                "skipped: save the file as UTF-8"
+            )
+    return lines, problems
+
+
+def read_requests(
+    lines: Iterable[str | None], source: str = "<stdin>", known_channel=None
+) -> tuple[list[CheckRequest], list[str]]:
+    """`known_channel(channel)` says what is wrong with a channel (None when it is known)."""
     requests, problems = [], []
     for number, line in enumerate(lines, start=1):
-        if not line.strip():
+        if line is None or not line.strip():
             continue
         try:
             data = json.loads(line)
@@ -42,6 +62,10 @@ def read_requests(lines: Iterable[str], source: str = "<stdin>") -> tuple[list[C
         wrong = [k for k in ("comment", "channel", "lang") if data.get(k) is not None and not isinstance(data[k], str)]
         if wrong:
             problems.append(f"{source}:{number}: {', '.join(wrong)} must be text; skipped")
+            continue
+        channel_problem = known_channel(data.get("channel")) if known_channel else None
+        if channel_problem:
+            problems.append(f"{source}:{number}: {channel_problem}; skipped")
             continue
         requests.append(
             CheckRequest(

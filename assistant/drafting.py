@@ -18,7 +18,7 @@ from .composer import load_phrases
 from .drafters import Drafter, DraftRequest, drafter_for
 from .drafts import Draft, DraftResult
 from .heads import comment_vector
-from .knowledge import Knowledge, load_knowledge
+from .knowledge import Knowledge, load_knowledge, unknown_channel
 from .languages import languages, name_of, supported_codes
 from .prompting import load_template
 from .retrieval import Source, retrieve_context
@@ -73,6 +73,8 @@ def draft_replies(
     clock = _Clock()
     knowledge = knowledge or load_knowledge(settings.knowledge_dir)
     brand = knowledge.brand
+    if problem := unknown_channel(channel, brand):
+        raise ValueError(problem)
     warnings = [f"knowledge has {len(knowledge.errors)} error(s); run `assistant lint`"] if knowledge.errors else []
     use_llm = settings.llm_configured if use_llm is None else use_llm
     with clock.stage("embedding"):

@@ -6,7 +6,7 @@ import functools
 from dataclasses import dataclass
 
 from . import llm_cache
-from .settings import Settings
+from .settings import Settings, public_url
 
 # US dollars per million tokens (input, output); a model not listed costs 0 (a local server).
 PRICES = {"gpt-4o-mini": (0.15, 0.60), "gpt-4o": (2.50, 10.00), "gpt-4.1-mini": (0.40, 1.60), "gpt-4.1": (2.00, 8.00)}
@@ -100,7 +100,7 @@ def complete(settings: Settings, system: str, user: str, model=None, on_token=No
             f"the model did not answer within {settings.llm_timeout_s:g}s; try again or raise ASSISTANT_LLM_TIMEOUT"
         ) from error
     except openai.APIConnectionError as error:
-        where = settings.openai_base_url or "the OpenAI API"
+        where = public_url(settings.openai_base_url) or "the OpenAI API"
         raise LLMError(f"cannot reach the model server at {where}: {error}") from error
     except openai.APIStatusError as error:
         raise LLMError(

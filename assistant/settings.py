@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +52,8 @@ class Settings:
             value = getattr(self, f.name)
             if f.name == "openai_api_key":
                 value = mask_secret(value)
+            elif f.name == "openai_base_url":
+                value = public_url(value)
             shown.append(f"{f.name}={value!r}")
         return f"Settings({', '.join(shown)})"
 
@@ -71,6 +75,32 @@ class Settings:
     @property
     def llm_cache_dir(self) -> Path:
         return self.data_dir / "llm-cache"
+
+
+_SECRET_PARAMETER = re.compile(r"key|token|secret|passw|auth|sig|credential", re.I)
+
+
+def public_url(url: str | None) -> str | None:
+    """The URL without the credentials it may carry (`user:password@`, `?api_key=…`), to show on a
+    page, in a log or in an error: a server URL is often pasted with its key inside."""
+    if not url:
+        return url
+    try:
+        parts = urllib.parse.urlsplit(url)
+        host = parts.hostname or ""
+        port = parts.port
+    except ValueError:
+        return "(an unreadable URL)"
+    netloc = f"[{host}]" if ":" in host else host
+    if port:
+        netloc += f":{port}"
+    if parts.username or parts.password:
+        netloc = f"***@{netloc}"
+    query = urllib.parse.urlencode(
+        [(k, "***" if _SECRET_PARAMETER.search(k) else v) for k, v in urllib.parse.parse_qsl(parts.query, True)],
+        safe="*",
+    )
+    return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, query, ""))
 
 
 def mask_secret(value: str | None) -> str | None:

@@ -173,3 +173,26 @@ def test_llm_drafts_come_through_the_stub_and_name_the_model(start_app, openai_s
     assert at.caption[0].value.startswith("llm:stub-model")
     assert [t.value for t in at.text_area if t.key and t.key.startswith("edit-")] == [GOOD_ANSWER] * 3
     assert all(r["body"]["stream"] for r in openai_stub.requests if r["path"].endswith("/chat/completions"))
+
+
+def test_credentials_inside_the_server_url_are_not_shown_on_the_page(start_app, openai_stub):
+    url = openai_stub.base_url.replace("http://", "http://writer:hunter2@") + "?api_key=hunter2"
+    at = start_app(OPENAI_BASE_URL=url, ASSISTANT_LLM_MODEL="stub-model", ASSISTANT_LLM_TRIAGE="false")
+    shown = " ".join(m.value for m in [*at.success, *at.markdown, *at.info, *at.caption])
+    assert "stub-model" in shown and "***@127.0.0.1" in shown
+    assert "hunter2" not in shown
+
+
+def test_the_app_listens_on_this_machine_only_unless_told_otherwise():
+    """`streamlit run app.py` without flags reads the project's config: loopback, no Deploy button."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import streamlit.config as c; c.get_config_options(force_reparse=True); "
+        "print(c.get_option('server.address'), c.get_option('client.toolbarMode'))"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", probe], cwd=Path(APP).parent, capture_output=True, text=True, check=True
+    )
+    assert shown.stdout.split() == ["127.0.0.1", "minimal"]

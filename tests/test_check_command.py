@@ -43,6 +43,30 @@ def test_malformed_lines_are_reported_and_the_rest_checked(monkeypatch, capsys):
     assert '<stdin>:3: "reply" is missing' in captured.err
 
 
+def test_a_line_that_is_not_utf8_is_reported_and_the_rest_checked(tmp_path, capsys):
+    source = tmp_path / "in.jsonl"
+    good = json.dumps({"id": 1, "reply": GOOD, "comment": COMMENT}, ensure_ascii=False).encode("utf-8")
+    source.write_bytes(good + b"\n" + b'{"id": 2, "reply": "\xff\xfe broken"}\n' + good.replace(b'"id": 1', b'"id": 3'))
+    assert main(["check", "--jsonl", str(source)]) == 2  # input problems, not "a reply failed"
+    captured = capsys.readouterr()
+    assert [json.loads(line)["id"] for line in captured.out.splitlines()] == [1, 3]
+    assert f"{source}:2: not valid UTF-8 (byte 0xff at column 21)" in captured.err
+
+
+def test_an_unknown_channel_is_refused_not_silently_passed(tmp_path, capsys):
+    assert main(["check", "--text", GOOD, "--comment", COMMENT, "--channel", "instagramm"]) == 2
+    assert "unknown channel 'instagramm'" in capsys.readouterr().err
+    source = tmp_path / "in.jsonl"
+    lines = [{"id": 1, "reply": GOOD, "channel": "tiktok"}, {"id": 2, "reply": GOOD, "channel": "vk"}]
+    source.write_text("\n".join(json.dumps(line, ensure_ascii=False) for line in lines), encoding="utf-8")
+    assert main(["check", "--jsonl", str(source)]) == 2
+    captured = capsys.readouterr()
+    assert [json.loads(line)["id"] for line in captured.out.splitlines()] == [2]
+    assert f"{source}:1: unknown channel 'tiktok'" in captured.err
+    assert main(["draft", "--offline", "--channel", "tiktok", COMMENT]) == 2
+    assert "the brand's channels are instagram" in capsys.readouterr().err
+
+
 def test_text_prints_a_checklist(capsys):
     assert main(["check", "--text", GOOD, "--comment", COMMENT, "--channel", "instagram"]) == 0
     out = capsys.readouterr().out

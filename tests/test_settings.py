@@ -30,6 +30,24 @@ def test_api_key_is_never_printed():
 
 
 @pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("http://user:hunter2@127.0.0.1:11434/v1", "http://***@127.0.0.1:11434/v1"),
+        ("https://llm.example.com/v1?api_key=sk-hunter2&region=eu", "https://llm.example.com/v1?api_key=***&region=eu"),
+        ("http://[::1]:8000/v1?token=hunter2", "http://[::1]:8000/v1?token=***"),
+        ("http://127.0.0.1:8080/v1", "http://127.0.0.1:8080/v1"),
+    ],
+)
+def test_credentials_inside_the_base_url_are_never_shown(url, shown):
+    from assistant.settings import public_url
+
+    settings = load_settings(env={"OPENAI_BASE_URL": url, "ASSISTANT_SETTINGS": ""})
+    assert settings.openai_base_url == url  # the client still gets them
+    assert public_url(url) == shown
+    assert "hunter2" not in repr(settings)
+
+
+@pytest.mark.parametrize(
     ("env", "fragment"),
     [
         ({"CHROMA_PORT": "eighty"}, "CHROMA_PORT"),

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 from pathlib import Path
 
-from ..check_requests import CheckRequest, read_requests
-from ..knowledge import load_knowledge
+from ..check_requests import CheckRequest, decode_lines, read_requests
+from ..knowledge import load_knowledge, unknown_channel
 from ..rules import FAIL, NA, PASS, CheckResult, check_reply
 from ..settings import Settings
 from .exits import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
@@ -32,7 +33,12 @@ def add_parsers(verbs) -> None:
 
 
 def _check(args: argparse.Namespace, settings: Settings) -> int:
+    knowledge = load_knowledge(settings.knowledge_dir)
+    known = functools.partial(unknown_channel, brand=knowledge.brand)
     if args.text is not None:
+        if problem := known(args.channel):
+            print(f"error: {problem}", file=sys.stderr)
+            return EXIT_USAGE
         requests, problems = [CheckRequest(1, args.text, args.comment, args.channel, args.lang)], []
         fmt = args.format or "human"
     else:
@@ -43,10 +49,10 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
         if path and not Path(path).is_file():
             print(f"error: {path}: no such file", file=sys.stderr)
             return EXIT_USAGE
-        lines = Path(path).read_text(encoding="utf-8").splitlines() if path else sys.stdin.read().splitlines()
-        requests, problems = read_requests(lines, path or "<stdin>")
+        lines, problems = decode_lines(Path(path).read_bytes() if path else _stdin_bytes(), path or "<stdin>")
+        requests, unread = read_requests(lines, path or "<stdin>", known)
+        problems += unread
         fmt = args.format or "json"
-    knowledge = load_knowledge(settings.knowledge_dir)
     if knowledge.brand is None:
         print(
             "warning: brand.yaml could not be read, so no commitment counts as allowed (assistant lint)",
@@ -69,6 +75,12 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
     if problems:
         return EXIT_USAGE
     return EXIT_PROBLEMS if any_failed else EXIT_OK
+
+
+def _stdin_bytes() -> bytes:
+    """Bytes, so that a line that is not UTF-8 is reported instead of ending the run."""
+    buffer = getattr(sys.stdin, "buffer", None)
+    return buffer.read() if buffer is not None else sys.stdin.read().encode("utf-8")
 
 
 def _judge(settings: Settings, result: CheckResult, request: CheckRequest, brand) -> dict:

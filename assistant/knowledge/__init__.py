@@ -39,10 +39,24 @@ __all__ = [
     "PolicySection",
     "Problem",
     "Reply",
+    "known_channels",
     "load_knowledge",
+    "unknown_channel",
 ]
 
 REPLY_SUFFIXES = (".yaml", ".yml", ".csv")
+
+
+def known_channels(brand: Brand | None) -> tuple[str, ...]:
+    return tuple(brand.channels) if brand and brand.channels else DEFAULT_CHANNELS
+
+
+def unknown_channel(channel: str | None, brand: Brand | None) -> str | None:
+    """What to tell the writer when a channel is not one of the brand's: its policies and length limit
+    would silently not apply, and the draft would still "pass". None when it is known (or not given)."""
+    if channel is None or channel in known_channels(brand):
+        return None
+    return f"unknown channel {channel!r}: the brand's channels are {', '.join(known_channels(brand))} (brand.yaml)"
 
 
 def load_knowledge(root: Path) -> Knowledge:
@@ -58,7 +72,7 @@ def load_knowledge(root: Path) -> Knowledge:
 
     brand, problems = load_brand(root / "brand.yaml", root / "brand.yaml")
     topics = brand.topics if brand else {}
-    channels = tuple(brand.channels) if brand and brand.channels else DEFAULT_CHANNELS
+    channels = known_channels(brand)
 
     policies = []
     for path in sorted((root / "policies").glob("*.md")):
