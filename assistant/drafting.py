@@ -76,6 +76,13 @@ def draft_replies(
     if problem := unknown_channel(channel, brand):
         raise ValueError(problem)
     warnings = [f"knowledge has {len(knowledge.errors)} error(s); run `assistant lint`"] if knowledge.errors else []
+    if len(comment) > settings.max_comment_chars:
+        # the rest would go into every prompt and hold the shared encoder; the writer keeps the whole text
+        warnings.append(
+            f"the comment is {len(comment):,} characters long: drafts answer its first "
+            f"{settings.max_comment_chars:,} (ASSISTANT_MAX_COMMENT_CHARS)"
+        )
+        comment = comment[: settings.max_comment_chars]
     use_llm = settings.llm_configured if use_llm is None else use_llm
     with clock.stage("embedding"):
         vector = comment_vector(comment)  # read by the heads, and searched with when the index is E5

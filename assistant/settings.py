@@ -45,6 +45,7 @@ class Settings:
     embedding_timeout_s: float = 30.0
     chunk_tokens: int = 256
     chunk_overlap_tokens: int = 32
+    max_comment_chars: int = 3000  # a longer comment is cut (with a note) before it reaches any prompt
 
     def __repr__(self) -> str:
         shown = []
@@ -141,6 +142,7 @@ _ENV = {
     "ASSISTANT_EMBEDDING_TIMEOUT": ("embedding_timeout_s", float),
     "ASSISTANT_CHUNK_TOKENS": ("chunk_tokens", int),
     "ASSISTANT_CHUNK_OVERLAP_TOKENS": ("chunk_overlap_tokens", int),
+    "ASSISTANT_MAX_COMMENT_CHARS": ("max_comment_chars", int),
 }
 _CONVERTERS = {name: conv for name, conv in _ENV.values()}
 
@@ -197,3 +199,5 @@ def _validate(settings: Settings) -> None:
         )
     if settings.chunk_overlap_tokens >= settings.chunk_tokens:
         raise SettingsError("ASSISTANT_CHUNK_OVERLAP_TOKENS must be smaller than ASSISTANT_CHUNK_TOKENS")
+    if settings.max_comment_chars < 200:
+        raise SettingsError("ASSISTANT_MAX_COMMENT_CHARS must be at least 200 (a comment's first words matter)")

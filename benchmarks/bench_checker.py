@@ -81,6 +81,18 @@ def main() -> None:
         f"batch: {len(replies)} real replies (mean {chars:.0f} characters) in {seconds:.1f} s: {len(replies) / seconds:.1f} replies/s"
     )
 
+    # pasted walls of text: checking must stay linear (the target is 1 s for 100 KB)
+    polite = "Здравствуйте! Нам очень жаль, что курьер опоздал. Вернём деньги за доставку в течение 3 дней. "
+    for name, wall in (
+        ("a reply repeated", polite * 1100),
+        ("numbers without a currency", "1 " * 50_000),
+        ("one 100 KB word", "a" * 100_000),
+        ("amounts with a currency", "Компенсируем 500 руб за ожидание. " * 3000),
+    ):
+        started = time.perf_counter()
+        check_reply(wall[:100_000], "Курьер опоздал", "instagram", None, brand, use_heads)
+        print(f"100 KB, {name}: {ms(started) / 1000:.2f} s")
+
     comments = [c.text for c in corpus.comments_in("dev", "test")][:200]
     extra = []
     for text in comments:

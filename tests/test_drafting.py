@@ -120,6 +120,17 @@ def test_llm_drafts_come_through_the_real_client(offline_settings, openai_stub):
     assert "Поведение курьера" in sent  # the retrieved policy went into the prompt
 
 
+def test_a_very_long_comment_is_cut_before_any_prompt_and_says_so(offline_settings, openai_stub):
+    openai_stub.replies.extend([TRIAGE_JSON] + [GOOD_ANSWER] * 2)
+    settings = llm_settings(offline_settings, openai_stub)
+    comment = "Курьер опоздал на 5 часов и нагрубил мне. " + "Очень долго ждала. " * 2500  # ~50,000 characters
+    result = draft_replies(comment, settings, channel="instagram", n=2)
+    assert any("47,542 characters" in w and "first 3,000" in w for w in result.warnings), result.warnings
+    sent = [r["body"]["messages"][-1]["content"] for r in openai_stub.requests if r["path"].endswith("/completions")]
+    assert sent and all(len(text) < 3000 + 6000 for text in sent)  # the cut comment and the policies, not 50 KB
+    assert all("Курьер опоздал на 5 часов" in text for text in sent)
+
+
 def test_streaming_reaches_the_terminal(offline_settings, openai_stub, monkeypatch, capsys):
     openai_stub.replies.extend([TRIAGE_JSON, GOOD_ANSWER])
     monkeypatch.setenv("OPENAI_BASE_URL", openai_stub.base_url)

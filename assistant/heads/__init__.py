@@ -66,11 +66,16 @@ def shipped_heads() -> Heads | None:
         return None
 
 
+MAX_ENCODED_CHARS = 3000  # the encoder's time grows with the text (~0.4 s per 1,000 characters here)
+
+
 def comment_vector(text: str) -> np.ndarray:
-    """The comment's query vector: the one retrieval searches with and the comment heads read."""
+    """The comment's query vector: the one retrieval searches with and the comment heads read. Of a
+    very long text only the first MAX_ENCODED_CHARS are read (the encoder was trained on 512 tokens,
+    and one 50,000-character paste held the shared encoder for every writer for half a minute)."""
     from ..encoder import bundled_e5
 
-    return bundled_e5().query_vectors([text])[0]
+    return bundled_e5().query_vectors([text[:MAX_ENCODED_CHARS]])[0]
 
 
 def sentence_vectors(sentences: list[Sentence]) -> np.ndarray:

@@ -3,6 +3,7 @@ frames), and whether `brand.yaml` allows it: the policy_grounded rule."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -88,7 +89,9 @@ _TIME_NOW = re.compile(
 _TIME_TOMORROW = re.compile(r"\b(завтра|tomorrow)\b", re.I)
 _STARTING = re.compile(r"\b(оформ\w*|запуст\w*|нача\w*|начн\w*|start\w*|begin\w*|initiat\w*|process\w*)", re.I)
 _MONEY = re.compile(
-    r"(?:[$€£]\s*\d[\d\s.,]*|\d[\d\s.,]*\s*(?:₽|руб\w*|р\.|\$|usd|долл\w*|€|евро|eur|£|фунт\w*|pounds?|dollars?|euros?|roubles?|rubles?))",
+    # an amount is at most 24 characters ("1 000 000,00"): unbounded, each digit of a long run of
+    # numbers without a currency was tried against the whole rest of the reply (quadratic time)
+    r"(?:[$€£]\s*\d[\d\s.,]{0,24}|\d[\d\s.,]{0,24}\s*(?:₽|руб\w*|р\.|\$|usd|долл\w*|€|евро|eur|£|фунт\w*|pounds?|dollars?|euros?|roubles?|rubles?))",
     re.I,
 )
 _FOR_TROUBLE = re.compile(
@@ -146,11 +149,20 @@ def time_frames(raw: str) -> list[TimeFrame]:
 
 def sentence_bounds(case: Case, match: Match) -> tuple[int, int]:
     """Characters of the sentence holding the match, up to where the next one starts."""
-    tokens = case.reply.tokens
-    sentence = tokens[match.first].sentence
-    first = next(t for t in tokens if t.sentence == sentence)
-    following = next((t for t in tokens[match.last + 1 :] if t.sentence != sentence), None)
-    return first.start, following.start if following else len(case.reply.raw)
+    return _sentence_spans(case)[case.reply.tokens[match.first].sentence]
+
+
+def _sentence_spans(case: Case) -> dict[int, tuple[int, int]]:
+    """Sentence -> (its first token's start, the next sentence's first token's start), once per
+    reply: asked per match, a scan of the tokens each time made checking quadratic in its length."""
+    if "sentence_spans" not in case.memo:
+        starts: dict[int, int] = {}
+        for token in case.reply.tokens:
+            starts.setdefault(token.sentence, token.start)
+        order = list(starts)
+        ends = [starts[s] for s in order[1:]] + [len(case.reply.raw)]
+        case.memo["sentence_spans"] = {s: (starts[s], end) for s, end in zip(order, ends, strict=True)}
+    return case.memo["sentence_spans"]
 
 
 def _nearest(items: list, match: Match, bounds: tuple[int, int]):
@@ -200,15 +212,21 @@ def _cash_compensation(case: Case, found: list[Commitment]) -> list[Commitment]:
     """Money "for the trouble" is cash compensation; money in a refund sentence is the refund."""
     raw = case.reply.raw
     extra = []
+    tokens = case.reply.tokens
+    starts = [t.start for t in tokens]
+    offering: dict[tuple[int, int], bool] = {}
     for money in _MONEY.finditer(raw):
-        token = next((t for t in case.reply.tokens if t.start >= money.start()), None)
-        if token is None:
+        at = bisect.bisect_left(starts, money.start())
+        if at == len(tokens):
             continue
+        token = tokens[at]
         match = Match(None, token.index, token.index, money.start(), money.end())
         bounds = sentence_bounds(case, match)
-        sentence = raw[bounds[0] : bounds[1]]
-        refund_here = any(c.kind == "refund" and bounds[0] <= c.match.start < bounds[1] for c in found)
-        if _FOR_TROUBLE.search(sentence) and _OFFERING.search(sentence) and not refund_here:
+        if bounds not in offering:  # one answer per sentence, however many amounts it holds
+            sentence = raw[bounds[0] : bounds[1]]
+            refund_here = any(c.kind == "refund" and bounds[0] <= c.match.start < bounds[1] for c in found)
+            offering[bounds] = bool(_FOR_TROUBLE.search(sentence) and _OFFERING.search(sentence)) and not refund_here
+        if offering[bounds]:
             extra.append(Commitment("cash_compensation", match, None, None, None))
     return extra
 

@@ -14,7 +14,9 @@ PRIVATE_CHANNELS = frozenset({"email"})
 
 _PHONE = re.compile(r"(?<![\w+])\+?\d[\d\s\-()]{8,16}\d(?!\d)")
 _HOTLINE = re.compile(r"^(?:\+7|8)?[\s\-(]*800")  # the shop's own free line is not personal data
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
+# bounded parts (an address's local part is at most 64 characters): unbounded, every position of a long
+# word was tried against the rest of the text (quadratic time on a pasted wall of text)
+_EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}\.[\w.]{1,63}")
 _ORDER = re.compile(
     r"(?:№|#|\bномер\w*\s+заказ\w*|\bзаказ\w*\s*(?:№|#)?|\border\s*(?:#|no\.?|number)?)\s*(\d[\d\-]{4,})", re.I
 )
