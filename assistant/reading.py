@@ -49,10 +49,10 @@ class CommentReading:
     def may_be_complaint(self) -> bool:
         """Not read as a complaint, yet close enough that thanks for kind words would be a gamble: the
         lexicon or the head alone says complaint, or P(complaint) reaches the share of its threshold
-        that training chose on dev (`complaint_risk`: no dev complaint below it is thanked)."""
+        that training chose on dev per language (`complaint_risk`: no dev complaint below it is thanked)."""
         if self.kind == COMPLAINT:
             return False
-        risk = self.thresholds.get(RISK, RISK_SHARE)
+        risk = self.thresholds.get(f"{RISK}:{self.lang}", self.thresholds.get(RISK, RISK_SHARE))
         return COMPLAINT in (self.lexicon_kind, self.head_kind) or self.complaint_share >= risk
 
     @property

@@ -90,7 +90,13 @@ def train_kind(corpus: Corpus, vectors, space, vectoriser, lexicon, progress) ->
     mix = 0.5
     meta = {"combine": mode, "sure": sure, "C_encoder": c_enc, "C_ngrams": c_ngr}
     head = LinearHead("comment_kind", classes, encoder, ngrams, space, mix, mixes, thresholds, meta)
+    # per language, as the complaint thresholds are: one share for both held back most English praise
     thresholds = thresholds | {RISK: _risk_share(head, dev, x_dev, lexicon_dev)}
+    for lang in LANGS:
+        rows = _rows(dev, lang)
+        kept = [c for c, row in zip(dev, rows, strict=True) if row]
+        lexicon_kept = [k for k, row in zip(lexicon_dev, rows, strict=True) if row]
+        thresholds[f"{RISK}:{lang}"] = _risk_share(head, kept, x_dev[rows], lexicon_kept)
     head = LinearHead("comment_kind", classes, encoder, ngrams, space, mix, mixes, thresholds, meta)
     progress(f"  encoder C={c_enc}, n-grams C={c_ngr}, mixes {mixes}, thresholds {thresholds}, combined by '{mode}'")
     figures = {
