@@ -60,8 +60,7 @@ class CommentReading:
         """P(complaint) as a share of the threshold that makes a complaint (1 and more: a complaint)."""
         if not self.kind_scores:
             return 0.0
-        threshold = self.thresholds.get(f"{COMPLAINT}:{self.lang}", self.thresholds.get(COMPLAINT, 0.5))
-        return self.kind_scores.get(COMPLAINT, 0.0) / threshold if threshold else 0.0
+        return complaint_share(self.kind_scores.get(COMPLAINT, 0.0), self.thresholds, self.lang)
 
 
 def read_comment(
@@ -94,7 +93,7 @@ def _complaint_without_encoder(head: LinearHead, text: str, lang: str | None, le
     without it the probability is a lower bound, and every step from P(complaint) to the kind only
     ever turns a higher probability into a complaint. None when the encoder could change the kind."""
     low = float(head.probabilities(None, [text], [lang])[0, head.classes.index(COMPLAINT)])
-    threshold = head.thresholds.get(f"{COMPLAINT}:{lang}", head.thresholds.get(COMPLAINT, 0.5))
+    threshold = complaint_threshold(head.thresholds, lang)
     mode = head.meta.get("combine", "head")
     if low < threshold or mode == "lexicon":
         return None
@@ -103,12 +102,21 @@ def _complaint_without_encoder(head: LinearHead, text: str, lang: str | None, le
     return BOTH if lexicon_kind == COMPLAINT else HEAD
 
 
+def complaint_threshold(thresholds: dict[str, float], lang: str | None) -> float:
+    """P(complaint) from which a comment in this language is a complaint (chosen on dev)."""
+    return thresholds.get(f"{COMPLAINT}:{lang}", thresholds.get(COMPLAINT, 0.5))
+
+
+def complaint_share(p_complaint: float, thresholds: dict[str, float], lang: str | None) -> float:
+    threshold = complaint_threshold(thresholds, lang)
+    return p_complaint / threshold if threshold else 0.0
+
+
 def kind_from_scores(head: LinearHead, probs: np.ndarray, lang: str | None) -> str:
     """A complaint when P(complaint) reaches the threshold chosen on dev for the comment's language
     (set for recall: a missed complaint is answered with thanks), else the likeliest other kind."""
     scores = dict(zip(head.classes, (float(p) for p in probs), strict=True))
-    threshold = head.thresholds.get(f"{COMPLAINT}:{lang}", head.thresholds.get(COMPLAINT, 0.5))
-    if scores.get(COMPLAINT, 0.0) >= threshold:
+    if scores.get(COMPLAINT, 0.0) >= complaint_threshold(head.thresholds, lang):
         return COMPLAINT
     return max((k for k in scores if k != COMPLAINT), key=scores.get)
 

@@ -82,12 +82,7 @@ class LinearHead:
         """The highest a reply head could score this reply whatever the encoder said (its part at 1).
         Below the threshold the head cannot fire, so the encoder, the slow part of checking, need not
         run: the verdict and its evidence are the same."""
-        share = self.mix
-        if self.ngrams is None or self.space is None:
-            return 1.0 if share > 0 else 0.0
-        ngrams = self.ngrams.probabilities(self.space.logits(texts, self.ngrams.weights, self.ngrams.bias))[:, 0]
-        upper = [float(share + (1 - share) * p) for p in ngrams]
-        return self.reply_score(upper, reply)
+        return self.reply_score([float(u) for u in self.upper_bounds(texts)], reply)
 
     def upper_bounds(self, texts: list[str]) -> np.ndarray:
         """Each sentence's highest possible score whatever the encoder said (its part at 1)."""

@@ -87,18 +87,14 @@ def _scored(sentences: list[Sentence], reply: str, heads: dict) -> dict[str, lis
     reading = {rule: head for rule, head in heads.items() if head.needs_vectors}
     upper = {rule: head.upper_bounds(texts) for rule, head in reading.items()}
     known = np.zeros(len(texts), dtype=bool)
-    vectors = np.zeros((len(texts), 1), dtype=np.float32)
+    dimensions = max((head.encoder.weights.shape[1] for head in reading.values()), default=0)
+    vectors = np.zeros((len(texts), dimensions), dtype=np.float32)
 
     def read(rows: set[int]) -> None:
-        nonlocal vectors
         rows = sorted(i for i in rows if not known[i])
-        if not rows:
-            return
-        computed = sentence_vectors([sentences[i] for i in rows])
-        if vectors.shape[1] != computed.shape[1]:
-            vectors = np.zeros((len(texts), computed.shape[1]), dtype=np.float32)
-        vectors[rows] = computed
-        known[rows] = True
+        if rows:
+            vectors[rows] = sentence_vectors([sentences[i] for i in rows])
+            known[rows] = True
 
     def scores(head) -> list[float]:
         return [float(p) for p in head.probabilities(vectors if known.any() else None, texts, known=known)[:, 0]]

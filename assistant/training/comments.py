@@ -6,7 +6,7 @@ import numpy as np
 
 from ..corpus import KINDS, TOPICS, CommentItem, Corpus
 from ..heads import LinearHead
-from ..reading import RISK, combine_kinds, kind_from_scores
+from ..reading import RISK, combine_kinds, complaint_share, kind_from_scores
 from ..rules.case import COMPLAINT, situation_of
 from ..rules.text import analyse
 from .fitting import C_ENCODER, C_NGRAMS, MIXES, accuracy, auc, linear_of, logistic, prf
@@ -119,23 +119,17 @@ def _risk_share(head: LinearHead, dev: list[CommentItem], x_dev, lexicon_dev: li
     """The highest share of the complaint threshold at which no dev complaint the reading misses is
     answered with thanks for kind words (`CommentReading.may_be_complaint`): such a reply to a
     complaint is the product's worst mistake, while praise held back gets a plain thank-you."""
-    from ..reading import CommentReading
-
     probs = head.probabilities(x_dev, [c.text for c in dev], [c.lang for c in dev])
     column = head.classes.index(COMPLAINT)
+    mode, sure = head.meta.get("combine", "head"), head.meta.get("sure", 0.5)
     shares = []
     for i, c in enumerate(dev):
         if c.kind != COMPLAINT:
             continue
         by_head = kind_from_scores(head, probs[i], c.lang)
-        mode, sure = head.meta.get("combine", "head"), head.meta.get("sure", 0.5)
         kind, _ = combine_kinds(mode, by_head, lexicon_dev[i], float(probs[i, column]), sure)
-        scores = dict(zip(head.classes, (float(p) for p in probs[i]), strict=True))
-        reading = CommentReading(
-            c.lang, kind, "", lexicon_dev[i], by_head, scores, thresholds={RISK: 0.0, **head.thresholds}
-        )
         if kind != COMPLAINT and COMPLAINT not in (lexicon_dev[i], by_head):
-            shares.append(reading.complaint_share)
+            shares.append(complaint_share(float(probs[i, column]), head.thresholds, c.lang))
     lowest = min(shares, default=1.0)
     return next((share for share in RISK_GRID if share <= lowest), RISK_GRID[-1])
 
