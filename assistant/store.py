@@ -7,9 +7,11 @@ a list of documents while embedding only what is new.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -18,6 +20,7 @@ from datetime import UTC, datetime
 import chromadb
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
+from chromadb.errors import ChromaError
 from tqdm import tqdm
 
 from .embeddings import ChromaEmbeddingFunction, Embedder
@@ -82,25 +85,56 @@ class Store:
 
     def __init__(self, settings: Settings, embedder: Embedder, client=None) -> None:
         self.embedder = embedder
+        self.settings = settings
         self.client = client or make_client(settings)
         self.name = collection_name(settings.collection_prefix, embedder.model_id)
-        self.collection = self.client.get_or_create_collection(
-            self.name,
-            embedding_function=ChromaEmbeddingFunction.from_settings(settings),
-            metadata={"embedding_model": embedder.model_id},
-            configuration={"hnsw": {"space": "cosine"}},
-        )
+        self.collection = self._open_collection()
         self._cache: dict[str, tuple[str, dict, np.ndarray | None]] = {}
         self._cache_loaded = time.monotonic()
-        stored_model = (self.collection.metadata or {}).get("embedding_model")
-        if stored_model != embedder.model_id:
+        self._reopen_lock = threading.Lock()
+
+    def _open_collection(self):
+        collection = self.client.get_or_create_collection(
+            self.name,
+            embedding_function=ChromaEmbeddingFunction.from_settings(self.settings),
+            metadata={"embedding_model": self.embedder.model_id},
+            configuration={"hnsw": {"space": "cosine"}},
+        )
+        stored_model = (collection.metadata or {}).get("embedding_model")
+        if stored_model != self.embedder.model_id:
             raise StoreError(
-                f"collection {self.name} holds vectors of {stored_model!r}, not {embedder.model_id!r}; "
+                f"collection {self.name} holds vectors of {stored_model!r}, not {self.embedder.model_id!r}; "
                 "delete it or choose another ASSISTANT_COLLECTION_PREFIX"
             )
+        return collection
+
+    def _reopened(self, operation: Callable, *args, **kwargs):
+        """Run a chromadb call; when another process (a CLI ingest beside the app) has rewritten the
+        on-disk index, the embedded engine's in-memory view no longer matches it and chromadb
+        raises InternalError: the engine is dropped, the collection read afresh from disk and the
+        call made once more."""
+        try:
+            return operation(*args, **kwargs)
+        except ChromaError as error:
+            stale = self.collection
+            with self._reopen_lock:
+                if self.collection is stale:
+                    self._reopen(error)
+            try:
+                return operation(*args, **kwargs)
+            except ChromaError as again:
+                raise StoreError(f"the index cannot be read ({again}); run `assistant ingest` and try again") from again
+
+    def _reopen(self, error: Exception) -> None:
+        if self.settings.chroma_host:  # a server keeps one view of its data: nothing local to drop
+            raise StoreError(f"the Chroma server failed ({error}); check its log, then try again") from error
+        _drop_engine(self.client)
+        self.client = make_client(self.settings)
+        self.collection = self._open_collection()
+        self._cache.clear()
 
     def count(self) -> int:
-        return self.collection.count()
+        return self._reopened(lambda: self.collection.count())
 
     def status(self) -> dict:
         meta = self.collection.metadata or {}
@@ -119,7 +153,11 @@ class Store:
         keep_sources: frozenset[str] = frozenset(),
     ) -> SyncReport:
         """Make the collection hold exactly `documents`, embedding only the new ones; documents from
-        `keep_sources` (files that could not be read this time) stay as they are."""
+        `keep_sources` (files that could not be read this time) stay as they are. A sync is
+        idempotent, so one interrupted by another process's ingest simply runs again."""
+        return self._reopened(self._sync, documents, progress, on_progress, keep_sources)
+
+    def _sync(self, documents, progress, on_progress, keep_sources) -> SyncReport:
         started = time.perf_counter()
         wanted = {doc.id: doc for doc in documents}
         existing = self._existing_metadata()
@@ -181,11 +219,13 @@ class Store:
         """The nearest documents. chromadb is asked for ids and distances only, which is several
         times faster than asking for the texts too; texts, metadata and vectors come from a cache
         keyed by document id (ids are content hashes, so a text never goes stale)."""
-        result = self.collection.query(
-            query_embeddings=[np.asarray(vector, dtype=float).tolist()],
-            n_results=max(1, k),
-            where=where or None,
-            include=["distances"],
+        result = self._reopened(
+            lambda: self.collection.query(
+                query_embeddings=[np.asarray(vector, dtype=float).tolist()],
+                n_results=max(1, k),
+                where=where or None,
+                include=["distances"],
+            )
         )
         ids, distances = result["ids"][0], result["distances"][0]
         details = self._details(ids)
@@ -213,7 +253,11 @@ class Store:
         if missing:
             # a small knowledge base is read whole on the first lookup: one call instead of one per query
             whole = not self._cache and self.count() <= PRELOAD_LIMIT
-            got = self.collection.get(ids=None if whole else missing, include=["documents", "metadatas", "embeddings"])
+            got = self._reopened(
+                lambda: self.collection.get(
+                    ids=None if whole else missing, include=["documents", "metadatas", "embeddings"]
+                )
+            )
             for doc_id, text, meta, vector in zip(
                 got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True
             ):
@@ -237,6 +281,19 @@ class Store:
         meta["last_sync"] = datetime.now(UTC).isoformat(timespec="seconds")
         meta.pop("hnsw:space", None)
         self.collection.modify(metadata=meta)
+
+
+def _drop_engine(client) -> None:
+    """chromadb keeps one engine per path for the whole process; a new client would get the same
+    stale one back, so it is taken out of chromadb's registry and stopped first."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    identifier = getattr(client, "_identifier", None)
+    system = SharedSystemClient._identifier_to_system.pop(identifier, None) if identifier else None
+    SharedSystemClient._identifier_to_refcount.pop(identifier, None)
+    if system is not None:
+        with contextlib.suppress(Exception):  # an engine that cannot stop cleanly is dropped anyway
+            system.stop()
 
 
 def _batches(items: Sequence, size: int) -> Callable:

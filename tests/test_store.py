@@ -198,3 +198,40 @@ def test_a_typo_in_one_file_keeps_its_passages_and_fails_the_exit_code(indexed_c
     policy.write_text(text.replace("## На что жалуются", "## На что жалуются покупатели", 1), encoding="utf-8")
     assert main(["ingest", "--quiet"]) == 0  # fixed: its passages are replaced as usual
     assert open_store(indexed_copy).count() == before
+
+
+def test_an_ingest_by_another_process_does_not_break_the_running_store(indexed_copy):
+    """The app keeps one store open for hours; a trainer runs `assistant ingest` from a terminal."""
+    from assistant.retrieval import retrieve_context
+
+    settings = indexed_copy
+    store = open_store(settings)
+    assert retrieve_context(store, "курьер опоздал", None, "instagram", "ru")
+    policy = settings.knowledge_dir / "policies" / "courier_behaviour.md"
+    policy.write_text(
+        policy.read_text(encoding="utf-8") + "\n\nКурьер звонит за час до приезда и ждёт 15 минут.\n", encoding="utf-8"
+    )
+    env = {
+        **os.environ,
+        "ASSISTANT_DATA_DIR": str(settings.data_dir),
+        "ASSISTANT_KNOWLEDGE_DIR": str(settings.knowledge_dir),
+    }
+    cli = [sys.executable, "-c", "from assistant.cli import main; raise SystemExit(main())", "ingest"]
+    done = subprocess.run(cli, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "1 embedded, 1 removed" in done.stdout
+
+    sources = retrieve_context(store, "курьер опоздал и нагрубил", None, "instagram", "ru")
+    assert sources
+    assert any("звонит за час" in hit.text for hit in store.query("курьер звонит за час до приезда", k=3))
+    store.sync(store_documents(settings))  # the app's Re-index on the same store object
+    assert store.count() == open_store(settings).count()
+
+
+def store_documents(settings):
+    from assistant.indexing import knowledge_documents
+    from assistant.knowledge import load_knowledge
+
+    return knowledge_documents(
+        load_knowledge(settings.knowledge_dir), settings.chunk_tokens, settings.chunk_overlap_tokens
+    )
