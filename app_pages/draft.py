@@ -4,12 +4,14 @@ copy one, mark the one that was sent, save a good one as an example."""
 from __future__ import annotations
 
 import queue
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import streamlit as st
 
 from app_pages.shared import checklist, drafter_banner, highlighted, history, knowledge, settings, store
 from assistant.drafting import INSTRUCTIONS, LANGUAGE_OF, draft_replies
+from assistant.history import HistoryError
 from assistant.knowledge.saved_replies import save_pending_reply
 from assistant.rules import check_reply
 
@@ -86,7 +88,11 @@ def run_draft(instruction: str | None = None) -> None:
         for box in boxes:
             box.empty()
     state.pop("draft_error", None)
-    run_id = history().record_run(result)
+    try:
+        run_id = history().record_run(result)
+    except HistoryError as error:  # the drafts are shown all the same; only the record is missing
+        state["history_error"] = str(error)
+        run_id = f"unrecorded-{uuid.uuid4().hex[:8]}"
     state["runs"] = [{"id": run_id, "result": result, "instruction": instruction}, *state["runs"]][:KEPT_RUNS]
 
 
@@ -94,6 +100,21 @@ if submitted:
     run_draft()
 if state.get("draft_error"):
     st.error(state["draft_error"])
+if state.get("history_error"):
+    st.warning(state.pop("history_error"))
+
+
+def _record(action, run_id, index: int, text: str) -> bool:
+    """Edits and sent texts go to the history when it can take them; a busy history is a warning,
+    never a lost draft."""
+    if not isinstance(run_id, int):
+        return True  # the run itself could not be recorded
+    try:
+        action(run_id, index, text)
+    except HistoryError as error:
+        st.warning(str(error))
+        return False
+    return True
 
 
 def show_run(run: dict) -> None:
@@ -145,8 +166,8 @@ def show_draft(run_id: int, index: int, draft, result) -> None:
         with right:
             checklist(check)
         edited = text != draft.text
-        if edited and state["recorded"].get((run_id, index)) != text:
-            history().record_edit(run_id, index, text)
+        recorded = state["recorded"].get((run_id, index)) == text
+        if edited and not recorded and _record(history().record_edit, run_id, index, text):
             state["recorded"][(run_id, index)] = text
         with st.expander("The words that decided each rule", expanded=not check.passed):
             st.markdown(highlighted(text, check), unsafe_allow_html=True)
@@ -154,8 +175,8 @@ def show_draft(run_id: int, index: int, draft, result) -> None:
         with buttons[2].popover("📋 Copy text"):
             st.code(text, language=None, wrap_lines=True)  # its copy button copies the text as it is now
         kept = state["kept"].get(run_id) == index
-        if buttons[0].button("✔ Sent" if kept else "Mark as sent", key=f"kept-{run_id}-{index}", disabled=kept):
-            history().mark_kept(run_id, index, text)
+        sent = buttons[0].button("✔ Sent" if kept else "Mark as sent", key=f"kept-{run_id}-{index}", disabled=kept)
+        if sent and _record(history().mark_kept, run_id, index, text):
             state["kept"][run_id] = index
             st.rerun()
         saved = state["saved"].get((run_id, index))

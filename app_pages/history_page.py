@@ -5,13 +5,18 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.shared import history, knowledge
+from assistant.history import HistoryError
 
 st.title("History")
 left, middle, right = st.columns(3)
 channel = left.selectbox("Channel", ["all", *knowledge().channel_names])
 kept_only = middle.checkbox("Only runs with a sent draft")
 words = right.text_input("Comment contains")
-runs = history().recent(limit=200, channel=None if channel == "all" else channel, kept_only=kept_only)
+try:
+    runs = history().recent(limit=200, channel=None if channel == "all" else channel, kept_only=kept_only)
+except HistoryError as error:
+    st.error(str(error))
+    st.stop()
 if words:
     runs = [r for r in runs if words.lower() in r["comment"].lower()]
 st.caption(f"{len(runs)} runs")
@@ -25,7 +30,11 @@ for run in runs[:100]:
         if run["kept_text"] is not None:
             st.markdown("**Sent**")
             st.code(run["kept_text"], language=None, wrap_lines=True)
-        stored = history().run(run["id"]) or {}
+        try:
+            stored = history().run(run["id"]) or {}
+        except HistoryError as error:
+            st.warning(str(error))
+            continue
         for number, draft in enumerate(stored.get("drafts", []), 1):
             status = (
                 "passes"

@@ -168,6 +168,8 @@ def _sources(store, settings, comment, found, channel, warnings, vector=None) ->
     try:
         store = store or _open_store(settings)
         sources = retrieve_context(store, comment, found.topic, channel, found.lang, vector=vector)
+        if partial := store.sync_warning():
+            warnings.append(partial)
     except (StoreError, OSError) as error:
         warnings.append(f"the knowledge index is unavailable ({error}); drafts are not grounded in past replies")
         return []

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from contextlib import closing
+from contextlib import closing, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,21 +31,44 @@ CREATE TABLE IF NOT EXISTS events (
 """
 
 
+class HistoryError(RuntimeError):
+    """The history could not be read or written; drafts are never lost for it, only not recorded."""
+
+
 class History:
+    """Several writers (app sessions, CLI runs, other app processes) share one database: it runs
+    in WAL mode so readers never block a writer, and a writer waits up to BUSY_TIMEOUT_S for
+    another before giving up with HistoryError, which callers show as a warning."""
+
+    BUSY_TIMEOUT_S = 30.0
+
     def __init__(self, data_dir: Path) -> None:
         Path(data_dir).mkdir(parents=True, exist_ok=True)
         self.path = Path(data_dir) / "history.sqlite3"
-        with closing(self._connect()) as db:
+        with self._guarded("open"), closing(self._connect()) as db:
+            db.execute("PRAGMA journal_mode=WAL")
             db.executescript(SCHEMA)
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=10)
+        db = sqlite3.connect(self.path, timeout=self.BUSY_TIMEOUT_S)
         db.row_factory = sqlite3.Row
         return db
 
+    @contextmanager
+    def _guarded(self, action: str):
+        try:
+            yield
+        except sqlite3.Error as error:
+            busy = "locked" in str(error) or "busy" in str(error)
+            why = "another program holds it" if busy else "it cannot be read or written"
+            raise HistoryError(
+                f"could not {action} the history in {self.path} ({error}: {why}); nothing else was lost. "
+                + ("Close the program that holds it, or try again." if busy else "Check the file and its folder.")
+            ) from error
+
     def record_run(self, result) -> int:
         data = result.to_dict()
-        with closing(self._connect()) as db, db:
+        with self._guarded("record the run in"), closing(self._connect()) as db, db:
             cursor = db.execute(
                 "INSERT INTO runs (created, comment, channel, drafter, topic, result) VALUES (?, ?, ?, ?, ?, ?)",
                 (
@@ -66,7 +89,7 @@ class History:
         self._event(run_id, "kept", variant, text)
 
     def _event(self, run_id: int, kind: str, variant: int, text: str) -> None:
-        with closing(self._connect()) as db, db:
+        with self._guarded(f"record the {kind} text in"), closing(self._connect()) as db, db:
             db.execute(
                 "INSERT INTO events (run_id, created, kind, variant, text) VALUES (?, ?, ?, ?, ?)",
                 (run_id, _now(), kind, variant, text),
@@ -88,11 +111,11 @@ class History:
         if conditions:
             query += " WHERE " + " AND ".join(conditions)
         query += " ORDER BY r.id DESC LIMIT ?"
-        with closing(self._connect()) as db:
+        with self._guarded("read"), closing(self._connect()) as db:
             return [dict(row) for row in db.execute(query, (*params, limit))]
 
     def run(self, run_id: int) -> dict | None:
-        with closing(self._connect()) as db:
+        with self._guarded("read"), closing(self._connect()) as db:
             row = db.execute("SELECT result FROM runs WHERE id = ?", (run_id,)).fetchone()
             return json.loads(row["result"]) if row else None
 

@@ -7,7 +7,6 @@ a list of documents while embedding only what is new.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import re
 import sys
@@ -23,6 +22,7 @@ from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import ChromaError
 from tqdm import tqdm
 
+from . import sync_marker
 from .embeddings import ChromaEmbeddingFunction, Embedder
 from .indexing import Document
 from .settings import Settings
@@ -92,6 +92,8 @@ class Store:
         self._cache: dict[str, tuple[str, dict, np.ndarray | None]] = {}
         self._cache_loaded = time.monotonic()
         self._reopen_lock = threading.Lock()
+        self._local = not settings.chroma_host
+        self._seen = sync_marker.signature(settings.chroma_dir) if self._local else None
 
     def _open_collection(self):
         collection = self.client.get_or_create_collection(
@@ -113,6 +115,7 @@ class Store:
         on-disk index, the embedded engine's in-memory view no longer matches it and chromadb
         raises InternalError: the engine is dropped, the collection read afresh from disk and the
         call made once more."""
+        self._follow_other_syncs()
         try:
             return operation(*args, **kwargs)
         except ChromaError as error:
@@ -125,10 +128,34 @@ class Store:
             except ChromaError as again:
                 raise StoreError(f"the index cannot be read ({again}); run `assistant ingest` and try again") from again
 
-    def _reopen(self, error: Exception) -> None:
-        if self.settings.chroma_host:  # a server keeps one view of its data: nothing local to drop
+    def _follow_other_syncs(self) -> None:
+        """Another process's sync changes the marker file: read the index afresh. A stat per call
+        costs microseconds against a query's milliseconds."""
+        if not self._local:
+            return
+        now = sync_marker.signature(self.settings.chroma_dir)
+        if now == self._seen:
+            return
+        with self._reopen_lock:
+            if now != self._seen:
+                self._seen = now
+                if not sync_marker.read(self.settings.chroma_dir).ours:  # this process shares one engine
+                    self._reopen(None)
+
+    def sync_warning(self) -> str | None:
+        """Why the index may be partial right now (an ingest running or cut short), or None."""
+        if self._local:
+            return sync_marker.read(self.settings.chroma_dir).warning()
+        meta = self._reopened(lambda: self.client.get_collection(self.name).metadata) or {}
+        if meta.get("sync_state") == "running":
+            return "an ingest is running or was interrupted: the index may be incomplete; run `assistant ingest`"
+        return None
+
+    def _reopen(self, error: Exception | None) -> None:
+        if not self._local:  # a server keeps one view of its data: nothing local to drop
             raise StoreError(f"the Chroma server failed ({error}); check its log, then try again") from error
-        _drop_engine(self.client)
+        if _serves(self.client, self.collection):  # nobody in this process has refreshed the engine yet
+            _drop_engine(self.client)
         self.client = make_client(self.settings)
         self.collection = self._open_collection()
         self._cache.clear()
@@ -159,6 +186,7 @@ class Store:
 
     def _sync(self, documents, progress, on_progress, keep_sources) -> SyncReport:
         started = time.perf_counter()
+        self._mark("running")
         wanted = {doc.id: doc for doc in documents}
         existing = self._existing_metadata()
         kept = {i for i, meta in existing.items() if i not in wanted and meta.get("source") in keep_sources}
@@ -277,23 +305,39 @@ class Store:
             offset += page
 
     def _mark_synced(self) -> None:
+        self._mark("done", last_sync=datetime.now(UTC).isoformat(timespec="seconds"))
+
+    def _mark(self, state: str, **extra) -> None:
+        """Say in the collection (for a server) and in the marker file (for other processes on this
+        disk) whether a sync is under way, so a reader can tell a partial index from a whole one."""
         meta = dict(self.collection.metadata or {})
-        meta["last_sync"] = datetime.now(UTC).isoformat(timespec="seconds")
+        meta.update(sync_state=state, **extra)
         meta.pop("hnsw:space", None)
         self.collection.modify(metadata=meta)
+        if self._local:
+            sync_marker.write(self.settings.chroma_dir, state)
+            self._seen = sync_marker.signature(self.settings.chroma_dir)
+
+
+def _serves(client, collection) -> bool:
+    """Whether `collection` still talks to the engine chromadb has registered for the client's path."""
+    from chromadb.api import ServerAPI
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    system = SharedSystemClient._identifier_to_system.get(getattr(client, "_identifier", None))
+    return system is None or getattr(collection, "_client", None) is system.instance(ServerAPI)
 
 
 def _drop_engine(client) -> None:
     """chromadb keeps one engine per path for the whole process; a new client would get the same
-    stale one back, so it is taken out of chromadb's registry and stopped first."""
+    stale one back, so it is taken out of chromadb's registry. It is not stopped: other threads may
+    be inside a call on it, and it is freed when their collections are."""
     from chromadb.api.shared_system_client import SharedSystemClient
 
     identifier = getattr(client, "_identifier", None)
-    system = SharedSystemClient._identifier_to_system.pop(identifier, None) if identifier else None
-    SharedSystemClient._identifier_to_refcount.pop(identifier, None)
-    if system is not None:
-        with contextlib.suppress(Exception):  # an engine that cannot stop cleanly is dropped anyway
-            system.stop()
+    if identifier:
+        SharedSystemClient._identifier_to_system.pop(identifier, None)
+        SharedSystemClient._identifier_to_refcount.pop(identifier, None)
 
 
 def _batches(items: Sequence, size: int) -> Callable:

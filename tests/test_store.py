@@ -235,3 +235,33 @@ def store_documents(settings):
     return knowledge_documents(
         load_knowledge(settings.knowledge_dir), settings.chunk_tokens, settings.chunk_overlap_tokens
     )
+
+
+def test_an_interrupted_ingest_is_reported_until_the_next_one_completes(indexed_copy, monkeypatch, capsys):
+    import socket
+
+    from assistant import sync_marker
+    from assistant.drafting import draft_replies
+
+    settings = indexed_copy
+    store = open_store(settings)
+    assert store.sync_warning() is None
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    marker = sync_marker.marker_path(settings.chroma_dir)
+    marker.write_text(
+        json.dumps({"state": "running", "pid": int(dead.stdout), "host": socket.gethostname(), "at": "earlier"}),
+        encoding="utf-8",
+    )  # what `kill -9` during an ingest leaves behind
+
+    result = draft_replies("Курьер опоздал на 5 часов", settings, store=store, use_llm=False)
+    assert any("did not finish" in w and "assistant ingest" in w for w in result.warnings)
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("ASSISTANT_KNOWLEDGE_DIR", str(settings.knowledge_dir))
+    assert main(["search", "курьер опоздал"]) == 0
+    assert "did not finish" in capsys.readouterr().err
+
+    ingest(settings, progress=False)
+    assert store.sync_warning() is None
+    assert not any(
+        "ingest" in w for w in draft_replies("Курьер опоздал", settings, store=store, use_llm=False).warnings
+    )

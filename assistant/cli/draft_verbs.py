@@ -24,7 +24,7 @@ def add_parsers(verbs) -> None:
 
 def _draft(args: argparse.Namespace, settings: Settings) -> int:
     from ..drafting import draft_replies
-    from ..history import History
+    from ..history import History, HistoryError
 
     if not 1 <= args.n <= 10:
         print("error: --n must be between 1 and 10", file=sys.stderr)
@@ -57,7 +57,10 @@ def _draft(args: argparse.Namespace, settings: Settings) -> int:
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
-    History(settings.data_dir).record_run(result)
+    try:
+        History(settings.data_dir).record_run(result)
+    except HistoryError as error:  # the drafts are printed all the same
+        print(f"warning: {error}", file=sys.stderr)
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return EXIT_OK if all(d.passed for d in result.drafts) else EXIT_PROBLEMS

@@ -97,6 +97,8 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
     if store.count() == 0:
         print("the index is empty: run `assistant ingest` first", file=sys.stderr)
         return EXIT_PROBLEMS
+    if partial := store.sync_warning():
+        print(f"warning: {partial}", file=sys.stderr)
     if args.kind:
         hits = search(store, args.text, kind=args.kind, channel=args.channel, lang=args.lang, k=args.k)
     else:  # policies first, then past replies, each ranked by score
@@ -152,7 +154,10 @@ def _status(args: argparse.Namespace, settings: Settings) -> int:
     from ..ingest import open_store
 
     print(settings)
-    print(json.dumps(open_store(settings).status(), ensure_ascii=False, indent=2))
+    store = open_store(settings)
+    print(json.dumps(store.status(), ensure_ascii=False, indent=2))
+    if partial := store.sync_warning():
+        print(f"warning: {partial}", file=sys.stderr)
     return EXIT_OK
 
 

@@ -4,16 +4,15 @@ drafting pipeline does not imitate them until a trainer approves them (status: a
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
 
+from ..file_lock import locked, process_unique
 from . import yaml_lines
 
 SAVED_FILE = Path("replies") / "from_writers.yaml"
-_lock = threading.Lock()  # several writers of one server may save at once
 
 
 def save_pending_reply(
@@ -30,7 +29,7 @@ def save_pending_reply(
     """Append the reply as a pending example; returns its id."""
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
     entry = {
-        "id": f"writer-{stamp}",
+        "id": f"writer-{stamp}-{process_unique()}",
         "channel": channel,
         "lang": lang,
         "topic": topic,
@@ -45,7 +44,7 @@ def save_pending_reply(
     if customer_name:
         entry["customer_name"] = customer_name
     path = Path(knowledge_dir) / SAVED_FILE
-    with _lock:
+    with locked(path):  # writers of this server, of another app process, or a trainer's approval
         entries = _read(path)
         entries.append(entry)
         _write(path, entries)
@@ -59,7 +58,7 @@ def pending_replies(knowledge_dir: Path) -> list[dict]:
 def set_status(knowledge_dir: Path, reply_id: str, status: str) -> bool:
     """Approve ("approved") or drop ("rejected": the entry is removed) a saved reply."""
     path = Path(knowledge_dir) / SAVED_FILE
-    with _lock:
+    with locked(path):
         entries = _read(path)
         found = any(e.get("id") == reply_id for e in entries)
         if status == "rejected":
