@@ -51,6 +51,7 @@ class _Request:
     user_template: Template
     user_values: dict
     revise: Template
+    deadline: float  # on the monotonic clock: every variant and revision of this draft ends by then
 
 
 def llm_drafts(
@@ -103,7 +104,8 @@ def llm_drafts(
         # the writer's request ("shorter", "in English") comes from the app's buttons, not the customer
         "instruction": f" The writer asks for this version: {instruction}." if instruction else "",
     }
-    request = _Request(comment, found, brand, channel, settings, system, draft_t, values, revise_t)
+    deadline = time.monotonic() + settings.draft_deadline_s
+    request = _Request(comment, found, brand, channel, settings, system, draft_t, values, revise_t, deadline)
     prompt_ms = (time.perf_counter() - started) * 1000
     count = max(1, n)
     with ThreadPoolExecutor(max_workers=count) as pool:
@@ -134,7 +136,7 @@ def _variant(request: _Request, index: int, on_token) -> tuple[Draft, float, flo
     user = request.user_template.render(**request.user_values, angle=angle)
     started = time.perf_counter()
     stream = (lambda text: on_token(index, text)) if on_token else None
-    answer = complete(settings, request.system, user, on_token=stream)
+    answer = complete(settings, request.system, user, on_token=stream, deadline=request.deadline)
     generation_ms = (time.perf_counter() - started) * 1000
     usage = _usage(answer)
     started = time.perf_counter()
@@ -144,16 +146,21 @@ def _variant(request: _Request, index: int, on_token) -> tuple[Draft, float, flo
     if not result.passed:
         failures = "\n".join(f"- {rule}: {result.verdicts[rule].message}" for rule in result.failed_rules)
         started = time.perf_counter()
-        revision = complete(
-            settings,
-            request.system,
-            request.revise.render(
-                failures=failures, comment=quote_data("comment", comment), reply=quote_data("reply", text)
-            ),
-        )
+        try:
+            revision = complete(
+                settings,
+                request.system,
+                request.revise.render(
+                    failures=failures, comment=quote_data("comment", comment), reply=quote_data("reply", text)
+                ),
+                deadline=request.deadline,
+            )
+        except LLMError:
+            revision = None  # no revision in time: the first text goes to the deterministic repair
         generation_ms += (time.perf_counter() - started) * 1000
-        text, revised = revision.text, True
-        usage = {k: usage[k] + v for k, v in _usage(revision).items()}
+        if revision is not None:
+            text, revised = revision.text, True
+            usage = {k: usage[k] + v for k, v in _usage(revision).items()}
     started = time.perf_counter()
     draft = check_and_repair(
         text,

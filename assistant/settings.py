@@ -38,8 +38,11 @@ class Settings:
     llm_model: str = "gpt-4o-mini"
     openai_base_url: str | None = None
     openai_api_key: str | None = field(default=None, repr=False)
-    llm_timeout_s: float = 30.0
+    llm_timeout_s: float = 30.0  # the longest wait for the server's next bytes
     llm_max_retries: int = 2
+    llm_deadline_s: float = 60.0  # one model call, retries and streaming included
+    draft_deadline_s: float = 90.0  # one draft request: every variant and its revision
+    llm_max_output_tokens: int = 800  # a reply is a few hundred tokens; a model that runs on is stopped
     llm_triage: bool = True  # refine the offline triage with the LLM when one is configured
     llm_cache: bool = False  # keep every LLM answer on disk by its exact request (eval runs turn this on)
     embedding_timeout_s: float = 30.0
@@ -137,6 +140,9 @@ _ENV = {
     "OPENAI_API_KEY": ("openai_api_key", str),
     "ASSISTANT_LLM_TIMEOUT": ("llm_timeout_s", float),
     "ASSISTANT_LLM_MAX_RETRIES": ("llm_max_retries", int),
+    "ASSISTANT_LLM_DEADLINE": ("llm_deadline_s", float),
+    "ASSISTANT_DRAFT_DEADLINE": ("draft_deadline_s", float),
+    "ASSISTANT_LLM_MAX_OUTPUT_TOKENS": ("llm_max_output_tokens", int),
     "ASSISTANT_LLM_TRIAGE": ("llm_triage", _boolean),
     "ASSISTANT_LLM_CACHE": ("llm_cache", _boolean),
     "ASSISTANT_EMBEDDING_TIMEOUT": ("embedding_timeout_s", float),
@@ -199,5 +205,14 @@ def _validate(settings: Settings) -> None:
         )
     if settings.chunk_overlap_tokens >= settings.chunk_tokens:
         raise SettingsError("ASSISTANT_CHUNK_OVERLAP_TOKENS must be smaller than ASSISTANT_CHUNK_TOKENS")
+    for name, var in (
+        ("llm_timeout_s", "ASSISTANT_LLM_TIMEOUT"),
+        ("llm_deadline_s", "ASSISTANT_LLM_DEADLINE"),
+        ("draft_deadline_s", "ASSISTANT_DRAFT_DEADLINE"),
+    ):
+        if not getattr(settings, name) > 0:
+            raise SettingsError(f"{var} must be a positive number of seconds")
+    if settings.llm_max_output_tokens < 50:
+        raise SettingsError("ASSISTANT_LLM_MAX_OUTPUT_TOKENS must be at least 50 (a reply needs room)")
     if settings.max_comment_chars < 200:
         raise SettingsError("ASSISTANT_MAX_COMMENT_CHARS must be at least 200 (a comment's first words matter)")

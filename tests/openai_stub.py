@@ -24,7 +24,9 @@ def fake_embedding(text: str) -> list[float]:
 @dataclass
 class StubServer:
     """`replies` is the queue of chat answers: a string (the content), or a dict with
-    `status` (an HTTP error code), `delay` (seconds before answering) and `content`. When the
+    `status` (an HTTP error code), `delay` (seconds before answering), `content`, and for a
+    streamed answer `forever` (repeat the content until the client hangs up) and `pause` (seconds
+    between words). `hooks["closed"]` counts streams the client closed early. When the
     queue is empty, `responder(body)` (if set) makes the answer from the request itself."""
 
     httpd: ThreadingHTTPServer
@@ -112,7 +114,11 @@ def start_stub() -> StubServer:
                 return
             content = answer.get("content", "")
             if body.get("stream"):
-                self._stream(body, content)
+                try:
+                    self._stream(body, content, answer.get("forever", False), answer.get("pause", 0.0))
+                except (BrokenPipeError, ConnectionResetError):
+                    with lock:
+                        hooks["closed"] = hooks.get("closed", 0) + 1
                 return
             self._json(
                 {
@@ -127,7 +133,7 @@ def start_stub() -> StubServer:
                 }
             )
 
-        def _stream(self, body: dict, content: str) -> None:
+        def _stream(self, body: dict, content: str, forever: bool = False, pause: float = 0.0) -> None:
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
             self.end_headers()
@@ -138,10 +144,16 @@ def start_stub() -> StubServer:
                 "model": body.get("model", "stub"),
             }
             words = content.split(" ")
-            for i, word in enumerate(words):
-                piece = word if i == 0 else " " + word
-                chunk = {**base, "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]}
-                self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+            while True:
+                for i, word in enumerate(words):
+                    piece = word if i == 0 else " " + word
+                    chunk = {**base, "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]}
+                    self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+                    if pause or forever:
+                        self.wfile.flush()
+                        time.sleep(pause or 0.001)
+                if not forever:
+                    break
             done = {**base, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
             self.wfile.write(f"data: {json.dumps(done)}\n\n".encode())
             if (body.get("stream_options") or {}).get("include_usage"):

@@ -139,7 +139,9 @@ def test_streaming_reaches_the_terminal(offline_settings, openai_stub, monkeypat
     monkeypatch.setenv("ASSISTANT_KNOWLEDGE_DIR", str(offline_settings.knowledge_dir))
     assert main(["draft", "Курьер опоздал на 5 часов и нагрубил мне", "--channel", "instagram", "--n", "1"]) == 0
     out = capsys.readouterr().out
-    assert "variant 1, streaming" in out
+    assert "variant 1 as the model writes it, NOT CHECKED yet" in out
+    unchecked, checked = out.split("end of the unchecked text")
+    assert "Команда «Сороки»" in unchecked and "=== draft 1" in checked  # the checked draft comes after
     assert openai_stub.requests[-1]["body"]["stream"] is True
     assert "drafter: llm:stub-model" in out
     assert History(offline_settings.data_dir).recent(1)[0]["drafter"] == "llm:stub-model"

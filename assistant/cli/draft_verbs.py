@@ -40,7 +40,7 @@ def _draft(args: argparse.Namespace, settings: Settings) -> int:
         if not started["shown"]:
             started["shown"] = True
             others = f" (variants 2–{args.n} are written at the same time)" if args.n > 1 else ""
-            print(f"— variant 1, streaming{others}", flush=True)
+            print(f"— variant 1 as the model writes it, NOT CHECKED yet{others}:", flush=True)
         print(text, end="", flush=True)
 
     try:
@@ -64,8 +64,8 @@ def _draft(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return EXIT_OK if all(d.passed for d in result.drafts) else EXIT_PROBLEMS
-    if streaming:
-        print("\n")
+    if streaming and started["shown"]:
+        print("\n— end of the unchecked text; the checked drafts, which may differ, follow\n")
     t = result.triage
     print(
         f"drafter: {result.drafter}"
