@@ -28,7 +28,11 @@ class Document:
     metadata: dict[str, str | int | float | bool] = field(default_factory=dict)
 
 
-def knowledge_documents(knowledge: Knowledge, chunk_tokens: int = 256, overlap_tokens: int = 32) -> list[Document]:
+def knowledge_documents(
+    knowledge: Knowledge, chunk_tokens: int = 256, overlap_tokens: int = 32, broken: dict | None = None
+) -> list[Document]:
+    """`broken`: past reply id -> the rules it breaks; such a reply is indexed (so that fixing it
+    costs only a relabel) but marked, and retrieval leaves it out."""
     # our count_tokens, not from_tiktoken_encoder: that one would make tiktoken download its file
     splitter = RecursiveCharacterTextSplitter(
         chunk_size=chunk_tokens, chunk_overlap=overlap_tokens, length_function=count_tokens
@@ -38,7 +42,8 @@ def knowledge_documents(knowledge: Knowledge, chunk_tokens: int = 256, overlap_t
     for policy in knowledge.policies:
         documents += _policy_documents(policy, _relative(policy.path, knowledge), splitter, chunk_tokens, channels)
     for reply in knowledge.replies:
-        documents += _reply_documents(reply, _relative(reply.path, knowledge))
+        breaks = ",".join((broken or {}).get(reply.id, ()))
+        documents += _reply_documents(reply, _relative(reply.path, knowledge), breaks)
     return _unique_ids(documents)
 
 
@@ -79,7 +84,7 @@ def _policy_documents(
     return documents
 
 
-def _reply_documents(reply: Reply, source: str) -> list[Document]:
+def _reply_documents(reply: Reply, source: str, breaks: str = "") -> list[Document]:
     base = {
         "kind": "reply",
         "source": source,
@@ -92,6 +97,7 @@ def _reply_documents(reply: Reply, source: str) -> list[Document]:
         "sentiment": reply.sentiment,
         "complainer": reply.complainer,
         "status": reply.status,
+        "breaks": breaks,  # always set: chromadb merges metadata on update, so a dropped key would stay
     }
     return [
         # each half carries the other as `pair`, so a hit shows the whole exchange without a lookup

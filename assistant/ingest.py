@@ -8,6 +8,7 @@ from pathlib import Path
 from .embeddings import make_embedder
 from .indexing import knowledge_documents
 from .knowledge import Knowledge, load_knowledge
+from .lint import broken_examples, example_problems
 from .settings import Settings
 from .store import Store, SyncReport
 
@@ -18,6 +19,7 @@ class IngestResult:
     documents: int
     sync: SyncReport
     store_status: dict
+    left_out: tuple[str, ...] = ()  # problems of past replies that break a rule: indexed, never retrieved
 
 
 def open_store(settings: Settings) -> Store:
@@ -40,7 +42,13 @@ def ingest(
     not silently take a policy out of every draft), and a knowledge folder that is missing or yields
     nothing never empties a filled index unless `allow_empty` says so (run from the wrong folder)."""
     knowledge = load_knowledge(settings.knowledge_dir)
-    documents = knowledge_documents(knowledge, settings.chunk_tokens, settings.chunk_overlap_tokens)
+    breaking = broken_examples(knowledge)
+    documents = knowledge_documents(
+        knowledge,
+        settings.chunk_tokens,
+        settings.chunk_overlap_tokens,
+        {reply_id: result.failed_rules for reply_id, (_, result) in breaking.items()},
+    )
     store = store or open_store(settings)
     if not documents and not allow_empty and (held := store.count()):
         raise IngestError(
@@ -51,7 +59,8 @@ def ingest(
         )
     broken = frozenset(_relative(p.path, knowledge.root) for p in knowledge.errors)
     report = store.sync(documents, progress=progress, on_progress=on_progress, keep_sources=broken)
-    return IngestResult(knowledge, len(documents), report, store.status())
+    left_out = tuple(str(p) for p in example_problems(knowledge, breaking))
+    return IngestResult(knowledge, len(documents), report, store.status(), left_out)
 
 
 def _relative(path: Path, root: Path) -> str:

@@ -115,7 +115,8 @@ def retrieve_context(
         replies = store.query_vector(vector, wanted_replies, where_filter("reply", channel, lang), True)
     if not replies and channel:  # no past reply on this channel: any channel will do
         replies = store.query_vector(vector, wanted_replies, where_filter("reply", None, lang), True)
-    replies = [h for h in replies if h.metadata.get("status") != "pending"]  # not imitated until approved
+    # not imitated until approved, nor while it breaks a rule
+    replies = [h for h in replies if h.metadata.get("status") != "pending" and not h.metadata.get("breaks")]
     if len(policies) < k_policies:
         policies = store.query_vector(vector, wanted_policies, where_filter("policy", channel, None), True)
     policies = [_boosted(h, topic, topic_boost) for h in policies]

@@ -167,6 +167,9 @@ def load_settings(env: Mapping[str, str] | None = None, settings_file: Path | No
         raw = env.get(var)
         if raw is not None and raw.strip() != "":
             values[name] = _convert(name, raw.strip(), f"environment variable {var}")
+    if "prompts_dir" not in values and not Path("prompts").is_dir():
+        # run from another folder: the prompts are the project's, not the writer's data
+        values["prompts_dir"] = Path(__file__).resolve().parent.parent / "prompts"
     settings = Settings(**values)
     _validate(settings)
     return settings
@@ -214,5 +217,7 @@ def _validate(settings: Settings) -> None:
             raise SettingsError(f"{var} must be a positive number of seconds")
     if settings.llm_max_output_tokens < 50:
         raise SettingsError("ASSISTANT_LLM_MAX_OUTPUT_TOKENS must be at least 50 (a reply needs room)")
+    if not Path(settings.prompts_dir).is_dir():
+        raise SettingsError(f"prompts folder {settings.prompts_dir} not found: set ASSISTANT_PROMPTS_DIR to it")
     if settings.max_comment_chars < 200:
         raise SettingsError("ASSISTANT_MAX_COMMENT_CHARS must be at least 200 (a comment's first words matter)")

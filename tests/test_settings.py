@@ -70,3 +70,11 @@ def test_unknown_key_in_settings_file_is_named(tmp_path):
 def test_missing_settings_file_is_an_error(tmp_path):
     with pytest.raises(SettingsError, match="not found"):
         load_settings(env={"ASSISTANT_SETTINGS": str(tmp_path / "nope.toml")})
+
+
+def test_run_from_another_folder_finds_the_project_prompts(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    found = load_settings({}, None)
+    assert (Path(found.prompts_dir) / "composer" / "ru.yaml").is_file()
+    with pytest.raises(SettingsError, match="prompts folder .* not found"):
+        load_settings({"ASSISTANT_PROMPTS_DIR": str(tmp_path / "nowhere")}, None)

@@ -265,3 +265,43 @@ def test_an_interrupted_ingest_is_reported_until_the_next_one_completes(indexed_
     assert not any(
         "ingest" in w for w in draft_replies("Курьер опоздал", settings, store=store, use_llm=False).warnings
     )
+
+
+POISON = """
+- id: ru-loyalty-poison
+  channel: instagram
+  lang: ru
+  topic: loyalty_promo
+  sentiment: negative
+  complainer: none
+  comment: Промокод опять не работает, сделайте уже что-нибудь
+  reply: |-
+    Простите нас! Всегда даём скидку 90% на следующий заказ. Напишите нам в Direct номер заказа, ответим в течение часа.
+"""
+
+
+def test_a_past_reply_that_breaks_a_rule_is_never_retrieved_until_fixed(indexed_copy, monkeypatch, capsys):
+    from assistant.retrieval import retrieve_context
+
+    settings = indexed_copy
+    file = settings.knowledge_dir / "replies" / "loyalty_promo.yaml"
+    file.write_text(file.read_text(encoding="utf-8") + POISON, encoding="utf-8")
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("ASSISTANT_KNOWLEDGE_DIR", str(settings.knowledge_dir))
+    assert main(["ingest"]) == 0
+    err = capsys.readouterr().err
+    assert "ru-loyalty-poison breaks policy_grounded" in err and "never shown to the model" in err
+
+    def retrieved_ids() -> set[str]:
+        sources = retrieve_context(
+            open_store(settings), "Промокод опять не работает, сделайте уже что-нибудь", None, "instagram", "ru"
+        )
+        return {s.metadata.get("reply_id") for s in sources if s.kind == "reply"}
+
+    assert "ru-loyalty-poison" not in retrieved_ids()
+    assert "ru-loyalty-01" in retrieved_ids()  # the good examples still come
+
+    file.write_text(file.read_text(encoding="utf-8").replace("скидку 90%", "скидку 10%"), encoding="utf-8")
+    report = ingest(settings, progress=False)
+    assert not any("ru-loyalty-poison" in problem for problem in report.left_out)
+    assert "ru-loyalty-poison" in retrieved_ids()

@@ -61,6 +61,7 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
                     "kept_from_broken_files": result.sync.kept,
                     "seconds": round(result.sync.seconds, 3),
                     "problems": [str(p) for p in result.knowledge.problems],
+                    "left_out": list(result.left_out),
                     **result.store_status,
                 },
                 ensure_ascii=False,
@@ -76,6 +77,13 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
             f"{s.unchanged} unchanged in {s.seconds:.1f}s "
             f"({result.store_status['collection']}, {result.store_status['documents']} documents)"
         )
+        if result.left_out:
+            for problem in result.left_out:
+                print(problem, file=sys.stderr)
+            print(
+                "the past replies above break a rule: they are indexed but never shown to the model until fixed",
+                file=sys.stderr,
+            )
         if errors:
             kept = f"; the index keeps the {s.kept} documents it had from them" if s.kept else ""
             print(
