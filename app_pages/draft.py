@@ -9,7 +9,15 @@ from concurrent.futures import ThreadPoolExecutor
 
 import streamlit as st
 
-from app_pages.shared import checklist, drafter_banner, highlighted, history, knowledge, settings, store
+from app_pages.shared import (
+    available_store,
+    checklist,
+    drafter_banner,
+    highlighted,
+    history,
+    knowledge,
+    settings,
+)
 from assistant.drafting import INSTRUCTIONS, LANGUAGE_OF, draft_replies
 from assistant.history import HistoryError
 from assistant.knowledge.saved_replies import save_pending_reply
@@ -68,7 +76,7 @@ def run_draft(instruction: str | None = None) -> None:
                 name=(state.get("name") or "").strip() or None,
                 n=n,
                 context=(state.get("context") or "").strip() or None,
-                store=store(),
+                store=available_store(),
                 knowledge=known,
                 on_token=(lambda i, t: tokens.put((i, t))) if streaming else None,
                 instruction=instruction,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from app_pages.shared import settings, store
+from app_pages.shared import available_store, settings
 from assistant.evals.compare import BaselineError, compare, load_report, scope_note
 from assistant.evals.runner import EvalError, run_suite
 from assistant.evals.scoring import disagreements
@@ -71,7 +71,7 @@ if st.button("Run suite", type="primary"):
             concurrency=int(concurrency),
             progress=False,
             on_progress=lambda done, total: bar.progress(done / total, text=f"{done}/{total} cases"),
-            store=store(),
+            store=available_store(),
         )
     except EvalError as error:
         st.error(str(error))

@@ -14,10 +14,15 @@ from assistant.knowledge.saved_replies import pending_replies, set_status
 from assistant.languages import supported_codes
 from assistant.lint import lint
 from assistant.retrieval import search
+from assistant.store import StoreError
 
 st.title("Knowledge")
 current = settings()
-index = store()
+try:
+    index = store()
+except StoreError as error:
+    st.error(f"The knowledge index cannot be opened: {error}")
+    st.stop()
 known, problems = lint(current.knowledge_dir)
 status = index.status()
 

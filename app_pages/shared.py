@@ -14,6 +14,7 @@ from assistant.ingest import open_store
 from assistant.knowledge import Knowledge, load_knowledge
 from assistant.rules import CheckResult
 from assistant.settings import Settings, load_settings, public_url
+from assistant.store import StoreError
 
 MARKS = {"pass": "✅", "fail": "❌", "n/a": "➖"}
 
@@ -27,6 +28,15 @@ def settings() -> Settings:
 def store():
     """One store, and so one embedding model, for every writer of this server."""
     return open_store(settings())
+
+
+def available_store():
+    """The shared store, or None when it cannot be opened (a Chroma server down or hung): drafting
+    then says so in its warnings and drafts without sources, instead of failing."""
+    try:
+        return store()
+    except StoreError:
+        return None
 
 
 @st.cache_resource

@@ -34,6 +34,7 @@ class Settings:
     openai_embedding_model: str = "text-embedding-3-small"
     chroma_host: str | None = None
     chroma_port: int = 8000
+    store_timeout_s: float = 10.0  # one call to a Chroma server; a hung server must not hang a draft
     collection_prefix: str = "knowledge"
     llm_model: str = "gpt-4o-mini"
     openai_base_url: str | None = None
@@ -134,6 +135,7 @@ _ENV = {
     "ASSISTANT_OPENAI_EMBEDDING_MODEL": ("openai_embedding_model", str),
     "CHROMA_HOST": ("chroma_host", str),
     "CHROMA_PORT": ("chroma_port", int),
+    "ASSISTANT_STORE_TIMEOUT": ("store_timeout_s", float),
     "ASSISTANT_COLLECTION_PREFIX": ("collection_prefix", str),
     "ASSISTANT_LLM_MODEL": ("llm_model", str),
     "OPENAI_BASE_URL": ("openai_base_url", str),
@@ -212,6 +214,7 @@ def _validate(settings: Settings) -> None:
         ("llm_timeout_s", "ASSISTANT_LLM_TIMEOUT"),
         ("llm_deadline_s", "ASSISTANT_LLM_DEADLINE"),
         ("draft_deadline_s", "ASSISTANT_DRAFT_DEADLINE"),
+        ("store_timeout_s", "ASSISTANT_STORE_TIMEOUT"),
     ):
         if not getattr(settings, name) > 0:
             raise SettingsError(f"{var} must be a positive number of seconds")

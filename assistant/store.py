@@ -63,15 +63,50 @@ class SyncReport:
 def make_client(settings: Settings) -> chromadb.api.ClientAPI:
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if settings.chroma_host:
+        import httpx
+
         try:
-            return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
+            # chromadb's client waits for ever on its first requests: a hung server is found here first
+            httpx.get(
+                f"http://{settings.chroma_host}:{settings.chroma_port}/api/v2/heartbeat",
+                timeout=settings.store_timeout_s,
+            )
+            client = chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
         except Exception as error:  # chromadb raises plain exceptions for connection failures
-            raise StoreError(
-                f"cannot reach the Chroma server at {settings.chroma_host}:{settings.chroma_port} ({error}); "
-                "start it (chroma run --host 127.0.0.1) or unset CHROMA_HOST to use the local store"
-            ) from error
+            raise _server_error(settings, error) from error
+        _limit_wait(client, settings.store_timeout_s)
+        return client
     settings.chroma_dir.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+
+
+def _limit_wait(client, seconds: float) -> None:
+    """chromadb's HTTP client waits for ever by default: a server that accepts the connection and
+    never answers would hang every draft. Its httpx session gets our timeout instead."""
+    import httpx
+
+    session = getattr(getattr(client, "_server", None), "_session", None)
+    if session is not None:
+        session.timeout = httpx.Timeout(seconds)
+
+
+def _server_failed(error: Exception) -> bool:
+    import httpx
+
+    return isinstance(error, (httpx.HTTPError, ChromaError, ConnectionError))
+
+
+def _server_error(settings: Settings, error: Exception) -> StoreError:
+    where = f"{settings.chroma_host}:{settings.chroma_port}"
+    if "timed out" in str(error).lower() or type(error).__name__.endswith("Timeout"):
+        return StoreError(
+            f"the Chroma server at {where} did not answer within {settings.store_timeout_s:g}s; check that it is not "
+            "stuck (restart it), or raise ASSISTANT_STORE_TIMEOUT"
+        )
+    return StoreError(
+        f"cannot reach the Chroma server at {where} ({error}); "
+        "start it (chroma run --host 127.0.0.1) or unset CHROMA_HOST to use the local store"
+    )
 
 
 def collection_name(prefix: str, model_id: str) -> str:
@@ -88,7 +123,12 @@ class Store:
         self.settings = settings
         self.client = client or make_client(settings)
         self.name = collection_name(settings.collection_prefix, embedder.model_id)
-        self.collection = self._open_collection()
+        try:
+            self.collection = self._open_collection()
+        except Exception as error:
+            if settings.chroma_host and _server_failed(error):
+                raise _server_error(settings, error) from error
+            raise
         self._cache: dict[str, tuple[str, dict, np.ndarray | None]] = {}
         self._cache_loaded = time.monotonic()
         self._reopen_lock = threading.Lock()
@@ -118,7 +158,13 @@ class Store:
         self._follow_other_syncs()
         try:
             return operation(*args, **kwargs)
-        except ChromaError as error:
+        except StoreError:
+            raise
+        except Exception as error:
+            if not self._local and _server_failed(error):
+                raise _server_error(self.settings, error) from error
+            if not self._local or not isinstance(error, ChromaError):
+                raise
             stale = self.collection
             with self._reopen_lock:
                 if self.collection is stale:

@@ -196,3 +196,17 @@ def test_the_app_listens_on_this_machine_only_unless_told_otherwise():
         [sys.executable, "-c", probe], cwd=Path(APP).parent, capture_output=True, text=True, check=True
     )
     assert shown.stdout.split() == ["127.0.0.1", "minimal"]
+
+
+def test_a_dead_chroma_server_gives_drafts_and_a_clear_warning_not_a_traceback(start_app):
+    from tests.conftest import free_port
+
+    app = start_app(CHROMA_HOST="127.0.0.1", CHROMA_PORT=str(free_port()), ASSISTANT_STORE_TIMEOUT="2")
+    draft(app)
+    assert any("**Draft 1**" in t for t in texts(app))  # the writer still gets drafts
+    warnings = [w.value for w in app.warning]
+    assert any("cannot reach the Chroma server" in w and "CHROMA_HOST" in w for w in warnings), warnings
+    assert not app.error
+    app.switch_page("app_pages/knowledge_page.py").run()
+    assert not app.exception
+    assert any("knowledge index cannot be opened" in e.value and "CHROMA_HOST" in e.value for e in app.error)

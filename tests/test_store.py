@@ -4,16 +4,19 @@ reopening from a fresh process, one collection per model, and a real Chroma serv
 import dataclasses
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 
 import chromadb
+import pytest
 
 from assistant.cli import main
 from assistant.embeddings import OpenAIEmbedder, make_embedder
 from assistant.ingest import ingest, open_store
 from assistant.retrieval import search
-from assistant.store import Store
+from assistant.store import Store, StoreError
 
 
 def test_second_ingest_with_no_change_embeds_nothing(first_ingest, indexed_copy):
@@ -305,3 +308,56 @@ def test_a_past_reply_that_breaks_a_rule_is_never_retrieved_until_fixed(indexed_
     report = ingest(settings, progress=False)
     assert not any("ru-loyalty-poison" in problem for problem in report.left_out)
     assert "ru-loyalty-poison" in retrieved_ids()
+
+
+@pytest.fixture
+def own_chroma_server(tmp_path):
+    """A Chroma server this test may freeze (SIGSTOP: it accepts connections, answers nothing) or kill."""
+    from pathlib import Path
+
+    from tests.conftest import free_port, stop_process, wait_for
+
+    port = free_port()
+    chroma = Path(sys.executable).parent / "chroma"
+    with open(tmp_path / "chroma.log", "w") as log:
+        process = subprocess.Popen(
+            [str(chroma), "run", "--host", "127.0.0.1", "--port", str(port), "--path", str(tmp_path / "server")],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_for(f"http://127.0.0.1:{port}/api/v2/heartbeat")
+            yield process, port
+        finally:
+            process.send_signal(signal.SIGCONT)
+            stop_process(process)
+
+
+def test_a_hung_or_dead_chroma_server_costs_a_timeout_and_says_so(settings, own_chroma_server):
+    from assistant.drafting import draft_replies
+
+    process, port = own_chroma_server
+    for replies in settings.knowledge_dir.glob("replies/*"):
+        if replies.stem != "courier_behaviour":
+            replies.unlink()
+    remote = dataclasses.replace(settings, chroma_host="127.0.0.1", chroma_port=port, store_timeout_s=1.0)
+    ingest(remote, progress=False)
+    store = open_store(remote)  # the app's store, opened while the server was well
+    comment = "Курьер опоздал на 5 часов и нагрубил мне"
+    assert draft_replies(comment, remote, store=store, use_llm=False).sources
+
+    process.send_signal(signal.SIGSTOP)  # hung: the port still accepts connections
+    started = time.monotonic()
+    result = draft_replies(comment, remote, store=store, use_llm=False)
+    assert time.monotonic() - started < 10
+    assert result.drafts and not result.sources
+    assert any("did not answer within 1s" in w for w in result.warnings)
+    with pytest.raises(StoreError, match="did not answer within 1s"):
+        open_store(remote)
+
+    process.send_signal(signal.SIGCONT)
+    process.kill()
+    process.wait(timeout=30)
+    result = draft_replies(comment, remote, store=store, use_llm=False)
+    assert result.drafts and not result.sources
+    assert any("cannot reach the Chroma server" in w and "CHROMA_HOST" in w for w in result.warnings)
