@@ -83,6 +83,12 @@ def draft_replies(
             f"{settings.max_comment_chars:,} (ASSISTANT_MAX_COMMENT_CHARS)"
         )
         comment = comment[: settings.max_comment_chars]
+    if context and len(context) > settings.max_comment_chars:
+        warnings.append(
+            f"the order context is {len(context):,} characters long: the model reads its first "
+            f"{settings.max_comment_chars:,}"
+        )
+        context = context[: settings.max_comment_chars]
     use_llm = settings.llm_configured if use_llm is None else use_llm
     with clock.stage("embedding"):
         vector = comment_vector(comment)  # read by the heads, and searched with when the index is E5

@@ -23,6 +23,7 @@ from .repair import check_and_repair
 from .retrieval import Source
 from .rules import check_reply
 from .settings import Settings
+from .tokens import count_tokens
 from .triage import Triage
 
 LLM_ANGLES = ("warm and personal", "short and to the point", "calm and formal")
@@ -74,7 +75,6 @@ def llm_drafts(
     draft_t = load_template(settings.prompts_dir, "draft")
     revise_t = load_template(settings.prompts_dir, "revise")
     channel_info = brand.channels.get(channel) if brand and channel else None
-    kept, budget = fit_to_budget(sources, lambda s: s.text, lambda s: s.id, lambda s: s.score, CONTEXT_TOKENS)
     system = system_t.render(
         brand_name=brand.name if brand else "the shop",
         voice=(brand.voice.get(found.lang) if brand else "") or "",
@@ -84,11 +84,6 @@ def llm_drafts(
         sign_off=(brand.sign_off.get(found.lang) if brand else "") or "",
         commitments=describe_commitments(brand),
     )
-    policies = "\n".join(f"- [{s.title}] {s.text}" for s in kept if s.kind == "policy") or "(none)"
-    examples = (
-        "\n".join(f"- Comment: {s.metadata.get('comment', '')}\n  Reply: {s.text}" for s in kept if s.kind == "reply")
-        or "(none)"
-    )
     values = {
         "channel": channel or "unknown",
         "name": name or "unknown",
@@ -97,13 +92,13 @@ def llm_drafts(
         "complainer": found.complainer,
         "severity": found.severity,
         "warnings": f"Warnings: {'; '.join(warnings)}" if warnings else "",
-        "policies": policies,
-        "examples": examples,
         "context": quote_data("context", context),
         "comment": quote_data("comment", comment),
         # the writer's request ("shorter", "in English") comes from the app's buttons, not the customer
         "instruction": f" The writer asks for this version: {instruction}." if instruction else "",
     }
+    angles = [LLM_ANGLES[i % len(LLM_ANGLES)] for i in range(max(1, n))]
+    values, budget = _fit_prompt(system, draft_t, values, sources, angles, settings.max_prompt_tokens)
     deadline = time.monotonic() + settings.draft_deadline_s
     request = _Request(comment, found, brand, channel, settings, system, draft_t, values, revise_t, deadline)
     prompt_ms = (time.perf_counter() - started) * 1000
@@ -127,6 +122,45 @@ def llm_drafts(
     }
     versions = {"system": system_t.version, "draft": draft_t.version, "revise": revise_t.version}
     return LLMDrafts([w[0] for w in written], budget, versions, timings, failures)
+
+
+def _fit_prompt(
+    system: str, template: Template, values: dict, sources: list[Source], angles: list[str], limit: int
+) -> tuple[dict, Budget]:
+    """The sources that fit, counted on the prompt as it is sent (instructions, sources, comment,
+    context) rather than on the sources alone: the most relevant first, at most CONTEXT_TOKENS of
+    them, and never more than `limit` tokens in all."""
+
+    def rendered(kept: list[Source]) -> tuple[dict, int]:
+        filled = {**values, "policies": _policies(kept), "examples": _examples(kept)}
+        return filled, count_tokens(system) + max(count_tokens(template.render(**filled, angle=a)) for a in angles)
+
+    bare, fixed = rendered([])
+    if fixed > limit:
+        raise LLMError(
+            f"the prompt would be {fixed:,} tokens before any source, over ASSISTANT_MAX_PROMPT_TOKENS ({limit:,}): "
+            "shorten the order context"
+        )
+    kept, _ = fit_to_budget(
+        sources, lambda s: s.text, lambda s: s.id, lambda s: s.score, min(CONTEXT_TOKENS, limit - fixed)
+    )
+    filled, used = rendered(kept)
+    while used > limit and kept:  # the titles and layout around each source cost tokens too
+        kept = kept[:-1]
+        filled, used = rendered(kept)
+    dropped = tuple(s.id for s in sources if s not in kept)
+    return filled, Budget(limit, used, dropped)
+
+
+def _policies(kept: list[Source]) -> str:
+    return "\n".join(f"- [{s.title}] {s.text}" for s in kept if s.kind == "policy") or "(none)"
+
+
+def _examples(kept: list[Source]) -> str:
+    return (
+        "\n".join(f"- Comment: {s.metadata.get('comment', '')}\n  Reply: {s.text}" for s in kept if s.kind == "reply")
+        or "(none)"
+    )
 
 
 def _variant(request: _Request, index: int, on_token) -> tuple[Draft, float, float]:

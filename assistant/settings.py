@@ -44,6 +44,7 @@ class Settings:
     llm_deadline_s: float = 60.0  # one model call, retries and streaming included
     draft_deadline_s: float = 90.0  # one draft request: every variant and its revision
     llm_max_output_tokens: int = 800  # a reply is a few hundred tokens; a model that runs on is stopped
+    max_prompt_tokens: int = 6000  # everything sent in one drafting request: instructions, sources, comment
     llm_triage: bool = True  # refine the offline triage with the LLM when one is configured
     llm_cache: bool = False  # keep every LLM answer on disk by its exact request (eval runs turn this on)
     embedding_timeout_s: float = 30.0
@@ -145,6 +146,7 @@ _ENV = {
     "ASSISTANT_LLM_DEADLINE": ("llm_deadline_s", float),
     "ASSISTANT_DRAFT_DEADLINE": ("draft_deadline_s", float),
     "ASSISTANT_LLM_MAX_OUTPUT_TOKENS": ("llm_max_output_tokens", int),
+    "ASSISTANT_MAX_PROMPT_TOKENS": ("max_prompt_tokens", int),
     "ASSISTANT_LLM_TRIAGE": ("llm_triage", _boolean),
     "ASSISTANT_LLM_CACHE": ("llm_cache", _boolean),
     "ASSISTANT_EMBEDDING_TIMEOUT": ("embedding_timeout_s", float),
@@ -218,6 +220,10 @@ def _validate(settings: Settings) -> None:
     ):
         if not getattr(settings, name) > 0:
             raise SettingsError(f"{var} must be a positive number of seconds")
+    if settings.max_prompt_tokens < 1000:
+        raise SettingsError(
+            "ASSISTANT_MAX_PROMPT_TOKENS must be at least 1000 (the instructions alone need most of it)"
+        )
     if settings.llm_max_output_tokens < 50:
         raise SettingsError("ASSISTANT_LLM_MAX_OUTPUT_TOKENS must be at least 50 (a reply needs room)")
     if not Path(settings.prompts_dir).is_dir():

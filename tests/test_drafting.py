@@ -440,3 +440,39 @@ def test_shorter_keeps_the_answer_to_a_question_whole(offline_settings):
     )
     for draft in result.drafts:
         assert "подпишитесь на уведомление" in draft.text, draft.text  # not "Если размера нет." alone
+
+
+def test_the_prompt_budget_is_what_is_actually_sent(offline_settings, openai_stub):
+    """The reported budget counts the whole prompt (instructions, sources, comment, context), and
+    no drafting request goes over ASSISTANT_MAX_PROMPT_TOKENS, whatever the writer pastes."""
+    from assistant.tokens import count_tokens
+
+    openai_stub.responder = lambda body: GOOD_ANSWER
+    settings = llm_settings(offline_settings, openai_stub, llm_triage=False, max_prompt_tokens=3300)
+    comment = "Курьер опоздал на 5 часов и нагрубил мне. " + "Очень долго ждала, никто не звонил. " * 100
+    context = "заказ 48213, статус: в пути; " * 2000  # a whole order log pasted into the context field
+    result = draft_replies(comment, settings, channel="instagram", n=2, context=context)
+    assert any("order context is" in w for w in result.warnings)
+    assert result.drafter == "llm:stub-model", result.warnings
+    drafting = [
+        r["body"]["messages"]
+        for r in openai_stub.requests
+        if r["path"].endswith("/completions")
+        and "breaks these guideline rules" not in r["body"]["messages"][-1]["content"]
+    ]
+    assert drafting
+    sizes = [sum(count_tokens(m["content"]) for m in messages) for messages in drafting]
+    assert max(sizes) <= 3300
+    assert result.budget.limit == 3300
+    assert result.budget.used == max(sizes)  # the figure the writer sees is the prompt that was sent
+    assert result.budget.dropped  # sources were left out to fit
+
+
+def test_a_context_too_long_for_any_prompt_falls_back_with_a_clear_warning(offline_settings, openai_stub):
+    openai_stub.responder = lambda body: GOOD_ANSWER
+    settings = llm_settings(offline_settings, openai_stub, llm_triage=False, max_prompt_tokens=1000)
+    result = draft_replies(
+        "Курьер опоздал на 5 часов", settings, channel="instagram", n=1, context="заказ 48213. " * 400
+    )
+    assert result.drafter.startswith("offline composer")
+    assert any("ASSISTANT_MAX_PROMPT_TOKENS" in w and "shorten the order context" in w for w in result.warnings)
