@@ -17,7 +17,7 @@ NEEDS_TIME_FRAME = frozenset({"dm_answer"})
 # Kinds that are a promise only when offered ("дарим промокод", "here's a code"), not when described.
 NEEDS_OFFER = frozenset({"promo_code", "points"})
 _OFFER_CUE = re.compile(
-    r"дар\w*|подар\w*|приш\w*|присыл\w*|отправ\w*|дад\w*|дади\w*|начисл\w*|держите|\bлови\b|ловите|предлага\w*|выда\w*|"
+    r"получите|you'll get|you will get|you get|\bget\b|дар\w*|подар\w*|приш\w*|присыл\w*|отправ\w*|дад\w*|дади\w*|начисл\w*|держите|\bлови\b|ловите|предлага\w*|выда\w*|"
     r"вам\b|для вас|следующ\w*|в качестве|here's|here is|we'll|we will|we'd|give|send|add|offer|credit|enjoy|for you|"
     r"your next|next order|as a",
     re.I,
@@ -37,6 +37,7 @@ KIND_WORDS = {
     "gift": "a gift",
     "cash_compensation": "cash compensation",
     "keep_item": "keeping the item",
+    "free_order": "a free order",
 }
 
 _NUMBER_WORDS = {
@@ -101,13 +102,73 @@ _FOR_TROUBLE = re.compile(
 )
 _OFFERING = re.compile(
     r"компенсир\w*|выплат\w*|перевед\w*|перечисл\w*|дадим|дарим|начисл\w*|compensat\w*|\bpay\b|paying|"
-    r"transfer\w*|\bgive\b|giving|offer\w*|credit\w*",
+    r"transfer\w*|\bgive\b|giving|offer\w*|credit\w*|\bsend\b|пришл\w*|отправ\w*|добав\w*",
     re.I,
 )
 # Remedies for a problem, offered where there is none, are presents.
 _REMEDIES_AS_GIFTS = frozenset({"replacement", "reshipping"})
 _PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:%|процент\w*|percent|pct)", re.I)
-_POINTS = re.compile(r"(\d[\d\s]{0,6}\d|\d)\s*(?:балл\w*|бонус\w*|points?|bonus)", re.I)
+_POINTS = re.compile(r"(\d[\d\s,.]{0,7}\d|\d)\s*(?:[a-zа-яё-]+\s+)?(?:балл\w*|бонус\w*|points?|bonus)", re.I)
+# Amounts in words, read as digits before percentages and points are parsed ("тридцать процентов",
+# "a thousand points"): a promise in words must not slip past a limit that digits would break.
+_SPELLED = {
+    "десят": 10,
+    "двадцат": 20,
+    "тридцат": 30,
+    "сорок": 40,
+    "пятьдесят": 50,
+    "шестьдесят": 60,
+    "семьдесят": 70,
+    "восемьдесят": 80,
+    "девяност": 90,
+    "сто": 100,
+    "двест": 200,
+    "трист": 300,
+    "пятьсот": 500,
+    "тысяч": 1000,
+    "ten": 10,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "thousand": 1000,
+}
+_SPELLED_WORD = re.compile(r"\b(" + "|".join(sorted(_SPELLED, key=len, reverse=True)) + r")[a-zа-яё]*", re.I)
+_MULTIPLIER_WORD = re.compile(
+    r"\b(одн[а-я]*|две|два|двух|три|трёх|трех|пять|пяти|one|two|three|five|a|an)\s+(?=(?:тысяч|сот|thousand|hundred))",
+    re.I,
+)
+# More than the thing itself: a refund "plus 10,000 on top", "double what you paid"
+_BEYOND = re.compile(
+    r"сверху|в придачу|дополнительно|добав\w*|плюс|вдвойне|в двойном|двойн\w*|тройн\w*|в тройном|on top|plus|"
+    r"in addition|additionally|double|twice|triple|two times|extra",
+    re.I,
+)
+# Once allowed is not for good: "free delivery forever", «бонусы пожизненно»
+_FOREVER = re.compile(
+    r"навсегда|пожизненн\w*|бессрочн\w*|на все заказы|на все (?:ваши )?(?:будущие )?покупки|все ваши заказы|"
+    r"forever|for life|lifetime|all (?:of )?your (?:future )?orders|every order|all future",
+    re.I,
+)
+# An offer refused or described as past is no promise; pattern negation covers "не можем вернуть",
+# these cover the words between: "unable to offer a complimentary upgrade"
+_NOT_OFFERED = re.compile(
+    r"\b(?:unable to|not able to|can't|cannot|can not|couldn't|wouldn't|won't|don't|do not|doesn't|does not|"
+    r"isn't|is not|не можем|не сможем|не можем предложить|не предоставля\w*|не предусмотр\w*|нельзя|"
+    r"не положен\w*)\b",
+    re.I,
+)
+_REFUSED = re.compile(
+    r"\b(?:was|were|been) denied|\bотказа(?:но|ли)\b|already (?:been )?compensated|уже компенсир\w*|уже получили компенсац\w*",
+    re.I,
+)
+_PART_OF_ORDER = re.compile(r"достав\w*|delivery|deliver\w*|shipping|частич\w*|часть|part of|partly", re.I)
+_ONCE_ONLY = frozenset({"free_delivery", "promo_code", "points"})
 
 
 @dataclass(frozen=True)
@@ -126,6 +187,7 @@ class Commitment:
     percent: float | None
     amount: float | None
     alternatives: tuple[str, ...] = ()  # other kinds the same words may mean ("send a new one")
+    beyond: str = ""  # words that make it more than brand.yaml's kind: "on top", "double", "forever"
 
 
 def time_frames(raw: str) -> list[TimeFrame]:
@@ -194,11 +256,17 @@ def _extract_commitments(case: Case) -> list[Commitment]:
                 frame = None  # "оформим возврат сегодня" starts the refund; it does not pay it today
             if kind in NEEDS_TIME_FRAME and frame is None:
                 continue
+            before = raw[max(bounds[0], match.start - 30) : match.start]  # a few words: "unable to offer a"
+            if _NOT_OFFERED.search(before) or _REFUSED.search(sentence):
+                continue  # "we're unable to offer a complimentary upgrade", "you were already compensated"
+            if kind == "free_order" and _PART_OF_ORDER.search(sentence):
+                continue  # free delivery of the next order, points that pay part of it: not the order itself
             if kind in NEEDS_OFFER and not _OFFER_CUE.search(sentence):
                 continue  # "промокод действует на новую коллекцию" informs, it offers nothing
-            percent = max((float(p.replace(",", ".")) for p in _PERCENT.findall(sentence)), default=None)
-            amount = max((float(a.replace(" ", "")) for a in _POINTS.findall(sentence)), default=None)
-            found.append(Commitment(kind, match, frame, percent, amount))
+            numbers = _digits(sentence)
+            percent = max((float(p.replace(",", ".")) for p in _PERCENT.findall(numbers)), default=None)
+            amount = max((float(re.sub(r"[\s,.]", "", a)) for a in _POINTS.findall(numbers)), default=None)
+            found.append(Commitment(kind, match, frame, percent, amount, beyond=_beyond(kind, sentence)))
     found += _cash_compensation(case, found)
     if case.situation != COMPLAINT:
         found = [
@@ -206,6 +274,28 @@ def _extract_commitments(case: Case) -> list[Commitment]:
             for c in found
         ]
     return [_with_alternatives(c, found) for c in sorted(found, key=lambda c: c.match.start)]
+
+
+def _digits(sentence: str) -> str:
+    """The sentence with amounts in words as digits: «пять тысяч» -> 5000, "thirty" -> 30."""
+
+    def one(match: re.Match) -> str:
+        return str(_SPELLED[next(k for k in _SPELLED if match.group(1).lower().startswith(k))])
+
+    text = _MULTIPLIER_WORD.sub(lambda m: f"{_NUMBER_WORDS.get(m.group(1).lower(), 1)}*", sentence)
+    text = _SPELLED_WORD.sub(one, text)
+    return re.sub(r"(\d+)\*(\d+)", lambda m: str(int(m.group(1)) * int(m.group(2))), text)
+
+
+def _beyond(kind: str, sentence: str) -> str:
+    if kind == "refund" and (hit := _BEYOND.search(sentence)) and (_MONEY.search(sentence) or _DOUBLE.search(sentence)):
+        return hit.group(0)
+    if kind in _ONCE_ONLY and (hit := _FOREVER.search(sentence)):
+        return hit.group(0)
+    return ""
+
+
+_DOUBLE = re.compile(r"вдвойне|в двойном|двойн\w*|тройн\w*|в тройном|double|twice|triple|two times", re.I)
 
 
 def _cash_compensation(case: Case, found: list[Commitment]) -> list[Commitment]:
@@ -225,18 +315,43 @@ def _cash_compensation(case: Case, found: list[Commitment]) -> list[Commitment]:
         if bounds not in offering:  # one answer per sentence, however many amounts it holds
             sentence = raw[bounds[0] : bounds[1]]
             refund_here = any(c.kind == "refund" and bounds[0] <= c.match.start < bounds[1] for c in found)
-            offering[bounds] = bool(_FOR_TROUBLE.search(sentence) and _OFFERING.search(sentence)) and not refund_here
+            # money "on top of" a refund is compensation all the same
+            on_top = refund_here and _BEYOND.search(sentence)
+            offered = bool(_FOR_TROUBLE.search(sentence) and _OFFERING.search(sentence)) and not refund_here
+            offered = offered and not _REFUSED.search(sentence)
+            offering[bounds] = offered or bool(on_top)
         if offering[bounds]:
             extra.append(Commitment("cash_compensation", match, None, None, None))
     return extra
 
 
 def _with_alternatives(commitment: Commitment, found: list[Commitment]) -> Commitment:
+    """Other kinds the same words may mean ("send a new one": a replacement or re-shipping). When
+    one match holds another whole ("следующий заказ за наш счёт" holds "за наш счёт", "credit 1000
+    points to your account" holds "points"), they are two promises, and neither excuses the other."""
     m = commitment.match
     others = tuple(
-        sorted({c.kind for c in found if c.kind != commitment.kind and c.match.start < m.end and m.start < c.match.end})
+        sorted(
+            {
+                c.kind
+                for c in found
+                if c.kind != commitment.kind
+                and c.match.start < m.end
+                and m.start < c.match.end
+                and not _holds(m, c.match)
+                and not _holds(c.match, m)
+            }
+        )
     )
-    return Commitment(commitment.kind, m, commitment.time_frame, commitment.percent, commitment.amount, others)
+    return Commitment(
+        commitment.kind, m, commitment.time_frame, commitment.percent, commitment.amount, others, commitment.beyond
+    )
+
+
+def _holds(outer: Match, inner: Match) -> bool:
+    return (
+        outer.start <= inner.start and inner.end <= outer.end and (outer.end - outer.start) > (inner.end - inner.start)
+    )
 
 
 def violations(case: Case, commitments: list[Commitment]) -> list[tuple[Commitment, str]]:
@@ -251,6 +366,8 @@ def violations(case: Case, commitments: list[Commitment]) -> list[tuple[Commitme
         if limit is None:
             problems.append((c, f"promises {what}, which brand.yaml does not allow"))
             continue
+        if c.beyond:
+            problems.append((c, f"promises {what} and more ({c.beyond!r}), beyond what brand.yaml allows"))
         hours = c.time_frame.hours if c.time_frame else None
         if limit.max_percent is not None and c.kind == "promo_code" and c.percent and c.percent > limit.max_percent:
             problems.append((c, f"offers {c.percent:g} % where brand.yaml allows up to {limit.max_percent:g} %"))
@@ -265,7 +382,9 @@ def violations(case: Case, commitments: list[Commitment]) -> list[tuple[Commitme
 
 
 def _breaks(case: Case, commitment: Commitment, limit, kind: str) -> bool:
-    as_kind = Commitment(kind, commitment.match, commitment.time_frame, commitment.percent, commitment.amount)
+    as_kind = Commitment(
+        kind, commitment.match, commitment.time_frame, commitment.percent, commitment.amount, beyond=commitment.beyond
+    )
     return bool(violations(case, [as_kind]))
 
 
