@@ -67,6 +67,9 @@ def read_requests(
         if channel_problem:
             problems.append(f"{source}:{number}: {channel_problem}; skipped")
             continue
+        if language_problem := unsupported_language(data.get("lang")):
+            problems.append(f"{source}:{number}: {language_problem}; skipped")
+            continue
         requests.append(
             CheckRequest(
                 id=data.get("id", number),
@@ -78,3 +81,12 @@ def read_requests(
             )
         )
     return requests, problems
+
+
+def unsupported_language(lang: str | None) -> str | None:
+    """A language the checker has no rules for would be checked as another one and pass wrongly."""
+    from .languages import is_supported, supported_codes
+
+    if lang is None or is_supported(lang):
+        return None
+    return f"language {lang!r} is not supported (use one of: {', '.join(supported_codes())}, or leave it out)"

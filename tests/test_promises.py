@@ -72,3 +72,11 @@ def test_an_injected_over_limit_promise_never_passes(indexed_demo, openai_stub, 
         assert not (draft.passed and promised), draft.text
         if promised:
             assert "policy_grounded" in draft.check.failed_rules
+
+
+def test_the_demo_past_replies_promise_only_what_brand_yaml_allows():
+    from assistant.lint import broken_examples
+
+    knowledge = load_knowledge(ROOT / "knowledge")
+    broken = broken_examples(knowledge)
+    assert not [rid for rid, (_, result) in broken.items() if "policy_grounded" in result.failed_rules]

@@ -8,7 +8,7 @@ import json
 import sys
 from pathlib import Path
 
-from ..check_requests import CheckRequest, decode_lines, read_requests
+from ..check_requests import CheckRequest, decode_lines, read_requests, unsupported_language
 from ..knowledge import load_knowledge, unknown_channel
 from ..rules import FAIL, NA, PASS, CheckResult, check_reply
 from ..settings import Settings
@@ -36,7 +36,10 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
     knowledge = load_knowledge(settings.knowledge_dir)
     known = functools.partial(unknown_channel, brand=knowledge.brand)
     if args.text is not None:
-        if problem := known(args.channel):
+        if not args.text.strip():
+            print("error: the reply is empty: give the text to check with --text", file=sys.stderr)
+            return EXIT_USAGE
+        if problem := known(args.channel) or unsupported_language(args.lang):
             print(f"error: {problem}", file=sys.stderr)
             return EXIT_USAGE
         requests, problems = [CheckRequest(1, args.text, args.comment, args.channel, args.lang)], []

@@ -167,7 +167,11 @@ _REFUSED = re.compile(
     r"\b(?:was|were|been) denied|\bотказа(?:но|ли)\b|already (?:been )?compensated|уже компенсир\w*|уже получили компенсац\w*",
     re.I,
 )
-_PART_OF_ORDER = re.compile(r"достав\w*|delivery|deliver\w*|shipping|частич\w*|часть|part of|partly", re.I)
+_PART_OF_ORDER = re.compile(
+    r"достав\w*|delivery|deliver\w*|shipping|частич\w*|часть|трет\w*|половин\w*|\bдо \d|part of|partly|up to|half",
+    re.I,
+)
+_OWN_LIMITS = frozenset({"free_order", "points", "promo_code", "cash_compensation"})
 _ONCE_ONLY = frozenset({"free_delivery", "promo_code", "points"})
 
 
@@ -326,9 +330,10 @@ def _cash_compensation(case: Case, found: list[Commitment]) -> list[Commitment]:
 
 
 def _with_alternatives(commitment: Commitment, found: list[Commitment]) -> Commitment:
-    """Other kinds the same words may mean ("send a new one": a replacement or re-shipping). When
-    one match holds another whole ("следующий заказ за наш счёт" holds "за наш счёт", "credit 1000
-    points to your account" holds "points"), they are two promises, and neither excuses the other."""
+    """Other kinds the same words may mean ("send a new one": a replacement or re-shipping; "заменим
+    молнию": a replacement or a repair). When one match holds another whole and one of them is a
+    kind with its own limit ("следующий заказ за наш счёт" holds "за наш счёт", "credit 1000 points
+    to your account" holds "points"), they are two promises, and neither excuses the other."""
     m = commitment.match
     others = tuple(
         sorted(
@@ -338,8 +343,7 @@ def _with_alternatives(commitment: Commitment, found: list[Commitment]) -> Commi
                 if c.kind != commitment.kind
                 and c.match.start < m.end
                 and m.start < c.match.end
-                and not _holds(m, c.match)
-                and not _holds(c.match, m)
+                and not ({c.kind, commitment.kind} & _OWN_LIMITS and (_holds(m, c.match) or _holds(c.match, m)))
             }
         )
     )
