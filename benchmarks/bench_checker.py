@@ -86,6 +86,7 @@ def main() -> None:
     for name, wall in (
         ("a reply repeated", polite * 1100),
         ("numbers without a currency", "1 " * 50_000),
+        ("distinct numbers", " ".join(str(i) for i in range(30_000))),
         ("one 100 KB word", "a" * 100_000),
         ("amounts with a currency", "Компенсируем 500 руб за ожидание. " * 3000),
     ):

@@ -221,3 +221,21 @@ def test_a_thank_you_to_praise_applies_only_what_applies(comment):
     assert statuses["not_generic"] == "pass"
     assert result.passed
     assert set(statuses) == set(RULE_IDS)
+
+
+def test_a_pasted_wall_of_text_is_read_up_to_the_reply_limit_and_fails_the_length():
+    """A 100 KB paste (a whole document, a log of numbers) is checked on its first MAX_REPLY_CHARS and
+    fails channel_length whatever the channel; the encoder reads little of it (bench_checker prints
+    the times)."""
+    from assistant.rules import MAX_REPLY_CHARS
+    from assistant.rules.case import ENCODED_PER_REPLY
+
+    brand = load_knowledge(Path(__file__).resolve().parent.parent / "knowledge").brand
+    wall = " ".join(str(i) for i in range(30_000))[:100_000]
+    result = check_reply(wall, "Курьер опоздал", "email", "ru", brand)
+    verdict = result.verdicts["channel_length"]
+    assert verdict.status == "fail" and f"first {MAX_REPLY_CHARS:,}" in verdict.message
+    assert verdict.evidence[0].start == MAX_REPLY_CHARS and verdict.evidence[0].end == len(wall)
+    assert ENCODED_PER_REPLY < MAX_REPLY_CHARS
+    blame = "Вы сами виноваты, надо было читать описание! " * 2500  # 110 KB of blame is still blame
+    assert check_reply(blame, "Курьер опоздал", "instagram", "ru", brand).verdicts["no_blame"].status == "fail"

@@ -79,6 +79,7 @@ def comment_vector(text: str) -> np.ndarray:
 
 
 def sentence_vectors(sentences: list[Sentence]) -> np.ndarray:
+    """A "sentence" with no full stop can be a whole pasted page: it is read up to MAX_ENCODED_CHARS."""
     from ..encoder import bundled_e5
 
-    return bundled_e5().query_vectors([s.text for s in sentences])
+    return bundled_e5().query_vectors([s.text[:MAX_ENCODED_CHARS] for s in sentences])

@@ -15,6 +15,9 @@ from .registry import RULES, Rule, describe_rules
 from .verdicts import FAIL, NA, PASS, CheckResult, Evidence, Verdict
 
 RULE_IDS = tuple(RULES)
+# No channel takes a reply near this long (the longest, e-mail, allows a few thousand characters);
+# beyond it only the start is read, so that a pasted document cannot hold a checking thread for long.
+MAX_REPLY_CHARS = 20_000
 CLASSES_OF_VERDICT = (PASS, FAIL, NA)
 
 __all__ = [
@@ -45,5 +48,15 @@ def check_reply(
     """Check a reply against every rule. Without a brand, commitments cannot be allowed, so pass one.
     `use_heads=False` lets the lexicons decide alone (to compare the two on the same replies); `kind`
     is what a person said the comment is (a trainer's `sentiment` on a past reply), read instead."""
+    if len(reply) > MAX_REPLY_CHARS:
+        result = check_reply(reply[:MAX_REPLY_CHARS], comment, channel, lang, brand, use_heads, kind)
+        result.verdicts["channel_length"] = Verdict(
+            "channel_length",
+            FAIL,
+            f"the reply is {len(reply):,} characters long: only its first {MAX_REPLY_CHARS:,} were checked, "
+            "and no channel takes a reply this long",
+            (Evidence(MAX_REPLY_CHARS, len(reply), reply[MAX_REPLY_CHARS : MAX_REPLY_CHARS + 200]),),
+        )
+        return result
     case = make_case(reply, comment, channel, lang, brand, load_lexicon(brand), use_heads, kind)
     return CheckResult({rule.id: rule.check(case) for rule in RULES.values()})

@@ -78,7 +78,9 @@ def _scored(sentences: list[Sentence], reply: str, heads: dict) -> dict[str, lis
     the bar the best sentence must clear; then, for a head that found what it looks for, the others
     that could reach its threshold (they are evidence). The rest keep their n-gram score, a lower
     bound that decides nothing, so every verdict and every evidence span is what reading all the
-    sentences would give."""
+    sentences would give. Two exceptions keep a pasted wall of text from holding the shared encoder:
+    a sentence that is mostly not letters (numbers, codes, symbols) carries no tone and is read by
+    its n-grams alone, and no reply sends more than ENCODED_PER_REPLY characters to the encoder."""
     import numpy as np
 
     from ..heads import sentence_vectors
@@ -91,7 +93,15 @@ def _scored(sentences: list[Sentence], reply: str, heads: dict) -> dict[str, lis
     vectors = np.zeros((len(texts), dimensions), dtype=np.float32)
 
     def read(rows: set[int]) -> None:
-        rows = sorted(i for i in rows if not known[i])
+        rows = [i for i in sorted(rows) if not known[i] and _wordy(texts[i])]
+        spent = sum(len(texts[i]) for i in np.flatnonzero(known))
+        allowed = []
+        for i in rows:
+            spent += len(texts[i])
+            if spent > ENCODED_PER_REPLY:
+                break
+            allowed.append(i)
+        rows = allowed
         if rows:
             vectors[rows] = sentence_vectors([sentences[i] for i in rows])
             known[rows] = True
@@ -103,6 +113,16 @@ def _scored(sentences: list[Sentence], reply: str, heads: dict) -> dict[str, lis
     found = [rule for rule, head in reading.items() if head.reply_score(scores(head), reply) >= head.threshold() - _EPS]
     read({i for rule in found for i in np.flatnonzero(upper[rule] >= reading[rule].threshold() - _EPS)})
     return {rule: list(zip(sentences, scores(head), strict=True)) for rule, head in heads.items()}
+
+
+ENCODED_PER_REPLY = 6000  # characters; a real reply is a few hundred, the longest channel allows ~5,000
+
+
+def _wordy(text: str) -> bool:
+    """False for a long run of numbers or symbols (a short one, a phone or an order number, is read)."""
+    if len(text) <= 200:
+        return True
+    return sum(ch.isalpha() for ch in text) >= 0.5 * len(text.replace(" ", ""))
 
 
 # Marketplace reviews come as "Достоинства: … Недостатки: … Комментарий: …"

@@ -158,9 +158,10 @@ _FOREVER = re.compile(
 # An offer refused or described as past is no promise; pattern negation covers "не можем вернуть",
 # these cover the words between: "unable to offer a complimentary upgrade"
 _NOT_OFFERED = re.compile(
-    r"\b(?:unable to|not able to|can't|cannot|can not|couldn't|wouldn't|won't|don't|do not|doesn't|does not|"
-    r"isn't|is not|не можем|не сможем|не можем предложить|не предоставля\w*|не предусмотр\w*|нельзя|"
-    r"не положен\w*)\b",
+    r"\b(?:unable to|not able to|can't|cannot|can not|couldn't|wouldn't|won't|don't|do not|doesn't|does not)\s+"
+    r"(?:\w+\s+)?(?:offer|give|provide|issue|grant|do)\b|\bis not\b|\bisn't\b|"
+    r"\bне (?:можем|сможем|могу) (?:\w+ )?(?:предложить|дать|предоставить|сделать)|\bне предоставля\w*|"
+    r"\bне предусмотр\w*|\bнельзя\b|\bне положен\w*",
     re.I,
 )
 _REFUSED = re.compile(
