@@ -219,3 +219,13 @@ def test_an_alias_bomb_is_refused_with_its_line_and_the_rest_still_loads(knowled
     [problem] = [p for p in knowledge.errors if p.path.name == "bomb.yaml"]
     assert problem.line == 2 and "alias" in problem.message
     assert len(knowledge.replies) >= 40 and len(knowledge.policies) >= 8
+
+
+def test_a_knowledge_file_far_too_big_is_refused_by_name_and_the_rest_loads(knowledge_dir):
+    from assistant.knowledge import MAX_FILE_BYTES
+
+    huge = knowledge_dir / "replies" / "huge.yaml"
+    huge.write_text("# " + "x" * (MAX_FILE_BYTES + 10) + "\n", encoding="utf-8")
+    knowledge = load_knowledge(knowledge_dir)
+    assert any(p.path == huge and "over the 2,000,000" in p.message for p in knowledge.errors)
+    assert len(knowledge.replies) == 52 and len(knowledge.policies) == 10

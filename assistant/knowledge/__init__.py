@@ -91,9 +91,21 @@ def load_knowledge(root: Path) -> Knowledge:
     return Knowledge(brand, policies, replies, problems, root)
 
 
+MAX_FILE_BYTES = 2_000_000  # far beyond any policy or reply file; a bigger one is a mistake or an attack
+
+
 def _guarded(path: Path, load, empty=None):
-    """Turn an unreadable file (bad encoding, permissions) into a problem instead of a crash."""
+    """Turn an unreadable file (bad encoding, permissions, far too big) into a problem instead of a crash."""
     try:
+        if (size := path.stat().st_size) > MAX_FILE_BYTES:
+            return empty, [
+                Problem(
+                    path,
+                    None,
+                    f"the file is {size:,} bytes, over the {MAX_FILE_BYTES:,} a knowledge file may have",
+                    "split it into several files, one topic each",
+                )
+            ]
         return load()
     except UnicodeDecodeError as error:
         return empty, [Problem(path, None, f"not UTF-8 text ({error.reason})", "save the file as UTF-8")]

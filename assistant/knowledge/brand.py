@@ -24,6 +24,9 @@ def load_brand(path: Path, shown_as: Path) -> tuple[Brand | None, list[Problem]]
     if not path.is_file():
         problem(None, "brand.yaml is missing", "copy the demo knowledge/brand.yaml and edit it")
         return None, problems
+    if path.stat().st_size > 2_000_000:
+        problem(None, "brand.yaml is over 2,000,000 bytes, far more than any brand needs", "restore the demo file")
+        return None, problems
     try:
         data = yaml_lines.load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
