@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import dataclass, field
 
 import numpy as np
 
 NGRAM_RANGE = (2, 5)
+ROWS_KEPT = 20_000  # sparse rows kept per space (a few KB each at most)
 _SPACES = re.compile(r"\s+")
 
 
@@ -40,6 +42,7 @@ class NgramSpace:
 
     index: dict[str, int]
     idf: np.ndarray
+    kept_rows: OrderedDict = field(default_factory=OrderedDict, compare=False, repr=False)
 
     @classmethod
     def from_arrays(cls, vocabulary: str, idf: np.ndarray) -> NgramSpace:
@@ -50,22 +53,32 @@ class NgramSpace:
         return "\n".join(sorted(self.index, key=self.index.get))
 
     def rows(self, texts: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
-        """For each text, (column indices, values) of its sparse row."""
+        """For each text, (column indices, values) of its sparse row. The four reply heads share one
+        space and read the same sentences several times per check: rows are kept per text."""
+        cache = self.kept_rows
         out = []
         for text in texts:
-            counts: dict[int, int] = {}
-            for gram in char_ngrams(text):
-                column = self.index.get(gram)
-                if column is not None:
-                    counts[column] = counts.get(column, 0) + 1
-            if not counts:
-                out.append((np.zeros(0, np.int64), np.zeros(0, np.float32)))
-                continue
-            columns = np.fromiter(counts, dtype=np.int64, count=len(counts))
-            values = np.array([(1.0 + math.log(counts[c])) for c in counts], dtype=np.float32) * self.idf[columns]
-            norm = float(np.linalg.norm(values))
-            out.append((columns, values / norm if norm else values))
+            row = cache.get(text)
+            if row is None:
+                row = self._row(text)
+                cache[text] = row
+                if len(cache) > ROWS_KEPT:
+                    cache.popitem(last=False)
+            out.append(row)
         return out
+
+    def _row(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        counts: dict[int, int] = {}
+        for gram in char_ngrams(text):
+            column = self.index.get(gram)
+            if column is not None:
+                counts[column] = counts.get(column, 0) + 1
+        if not counts:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        columns = np.fromiter(counts, dtype=np.int64, count=len(counts))
+        values = np.array([(1.0 + math.log(counts[c])) for c in counts], dtype=np.float32) * self.idf[columns]
+        norm = float(np.linalg.norm(values))
+        return columns, values / norm if norm else values
 
     def logits(self, texts: list[str], weights: np.ndarray, bias: np.ndarray) -> np.ndarray:
         """(texts, classes) raw scores of a linear model over these features."""
