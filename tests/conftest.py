@@ -3,8 +3,10 @@ embedder) and an isolated HOME/TMPDIR, since onnxruntime and chromadb write unde
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -101,22 +103,32 @@ def wait_for(url: str, timeout: float = 30.0) -> None:
     raise TimeoutError(f"{url} did not answer within {timeout}s")
 
 
-@pytest.fixture
-def chroma_server(tmp_path: Path):
-    """A real Chroma server (`chroma run`) on 127.0.0.1, stopped after the test."""
+@contextlib.contextmanager
+def running_chroma(folder: Path):
+    """A real Chroma server (`chroma run`) on 127.0.0.1: (its process, its port), stopped at the end
+    (woken first, should a test have frozen it)."""
     port = free_port()
     chroma = Path(sys.executable).parent / "chroma"
-    with open(tmp_path / "chroma.log", "w") as log:
+    with open(folder / "chroma.log", "w") as log:
         process = subprocess.Popen(
-            [str(chroma), "run", "--host", "127.0.0.1", "--port", str(port), "--path", str(tmp_path / "server-data")],
+            [str(chroma), "run", "--host", "127.0.0.1", "--port", str(port), "--path", str(folder / "server-data")],
             stdout=log,
             stderr=subprocess.STDOUT,
         )
         try:
             wait_for(f"http://127.0.0.1:{port}/api/v2/heartbeat")
-            yield "127.0.0.1", port
+            yield process, port
         finally:
+            if process.poll() is None:
+                process.send_signal(signal.SIGCONT)
             stop_process(process)
+
+
+@pytest.fixture
+def chroma_server(tmp_path: Path):
+    """A real Chroma server on 127.0.0.1, stopped after the test."""
+    with running_chroma(tmp_path) as (_, port):
+        yield "127.0.0.1", port
 
 
 @pytest.fixture

@@ -313,24 +313,10 @@ def test_a_past_reply_that_breaks_a_rule_is_never_retrieved_until_fixed(indexed_
 @pytest.fixture
 def own_chroma_server(tmp_path):
     """A Chroma server this test may freeze (SIGSTOP: it accepts connections, answers nothing) or kill."""
-    from pathlib import Path
+    from tests.conftest import running_chroma
 
-    from tests.conftest import free_port, stop_process, wait_for
-
-    port = free_port()
-    chroma = Path(sys.executable).parent / "chroma"
-    with open(tmp_path / "chroma.log", "w") as log:
-        process = subprocess.Popen(
-            [str(chroma), "run", "--host", "127.0.0.1", "--port", str(port), "--path", str(tmp_path / "server")],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            wait_for(f"http://127.0.0.1:{port}/api/v2/heartbeat")
-            yield process, port
-        finally:
-            process.send_signal(signal.SIGCONT)
-            stop_process(process)
+    with running_chroma(tmp_path) as running:
+        yield running
 
 
 def test_a_hung_or_dead_chroma_server_costs_a_timeout_and_says_so(settings, own_chroma_server):
