@@ -32,8 +32,10 @@ class SyncState:
     @property
     def alive(self) -> bool:
         """Whether the process that started the sync still runs (only knowable on this machine)."""
-        if self.host != socket.gethostname() or self.pid <= 0:
-            return self.host != socket.gethostname()  # another machine's ingest: assume it runs
+        if self.host != socket.gethostname():
+            return True  # another machine's ingest: assume it runs
+        if self.pid <= 0:
+            return False
         try:
             os.kill(self.pid, 0)
         except ProcessLookupError:
