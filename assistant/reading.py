@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .heads import Heads, LinearHead, comment_vector, shipped_heads
+from .heads import Heads, LinearHead, comment_features, shipped_heads
 from .languages import detect, is_supported
-from .rules.case import COMPLAINT, situation_of
+from .rules.case import COMPLAINT, plainly_complains, situation_of
 from .rules.lexicon import Lexicon
 from .rules.text import analyse
 
@@ -70,7 +70,7 @@ def read_comment(
     use_heads: bool = True,
     kind_only: bool = False,
 ) -> CommentReading:
-    """`vector` is the comment's query vector when the caller has it already (retrieval does).
+    """`vector` is the comment's e5 query vector when the caller has it already (retrieval does).
     `kind_only`: the caller (the checker) needs the kind alone; when the n-grams settle that the
     comment is a complaint whatever the encoder would add, the encoder (the slow part) is not run,
     and the reading carries no scores and no topic."""
@@ -83,9 +83,10 @@ def read_comment(
         settled = _complaint_without_encoder(heads.comment_kind, text, lang, lexicon_kind)
         if settled:
             return CommentReading(lang, COMPLAINT, settled, lexicon_kind, COMPLAINT)
-    if vector is None and (heads.comment_kind.needs_vectors or heads.comment_topic.needs_vectors):
-        vector = comment_vector(text)
-    return _combine(heads, text, vector, lang, lexicon_kind)
+    features = None
+    if heads.comment_kind.needs_vectors or heads.comment_topic.needs_vectors:
+        features = comment_features(text, vector)
+    return _combine(heads, text, features, lang, lexicon_kind)
 
 
 def _complaint_without_encoder(head: LinearHead, text: str, lang: str | None, lexicon_kind: str) -> str | None:
@@ -125,13 +126,16 @@ SURE = 0.5  # P(complaint) above which the head's complaint stands against the l
 
 
 def combine_kinds(
-    mode: str, by_head: str, by_lexicon: str, p_complaint: float = 1.0, sure: float = SURE
+    mode: str, by_head: str, by_lexicon: str, p_complaint: float = 1.0, sure: float = SURE, plain: bool = False
 ) -> tuple[str, str]:
     """(kind, what decided it) under a combination mode: "head", "lexicon", "complaint_or" (a
     complaint if either says so, otherwise the head), or "lexicon_veto" (a complaint the head is
-    unsure of gives way to the lexicon's clear praise or question: "Is the jumper itchy?")."""
+    unsure of gives way to the lexicon's clear praise or question: "Is the jumper itchy?"). `plain`:
+    the comment plainly complains (`plainly_complains`), which no mode overrules."""
     if by_head == by_lexicon:
         return by_head, BOTH
+    if plain:
+        return COMPLAINT, LEXICON
     if mode == "lexicon":
         return by_lexicon, LEXICON
     if mode == "complaint_or" and by_lexicon == COMPLAINT:
@@ -150,7 +154,8 @@ def _combine(heads: Heads, text: str, vector, lang: str | None, lexicon_kind: st
     by_head = kind_from_scores(heads.comment_kind, probs, lang)
     mode = heads.comment_kind.meta.get("combine", "head")
     sure = float(heads.comment_kind.meta.get("sure", SURE))
-    kind, decided_by = combine_kinds(mode, by_head, lexicon_kind, scores.get(COMPLAINT, 0.0), sure)
+    plain = plainly_complains(text)
+    kind, decided_by = combine_kinds(mode, by_head, lexicon_kind, scores.get(COMPLAINT, 0.0), sure, plain)
     topic_head = heads.comment_topic
     topic_probs = topic_head.probabilities(vector, [text])[0]
     topic_scores = {cls: float(p) for cls, p in zip(topic_head.classes, topic_probs, strict=True)}

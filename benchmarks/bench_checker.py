@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.corpus import load_corpus
-from assistant.encoder import bundled_e5
+from assistant.encoder import bundled_e5, bundled_use
 from assistant.knowledge import load_knowledge
 from assistant.rules import check_reply
 from assistant.rules import text as rules_text
@@ -35,8 +35,9 @@ def ms(started: float) -> float:
 
 def forget(encoder) -> None:
     """Cold again: no cached sentence vectors, no cached texts (word lemmas stay, as in a long run)."""
-    with encoder._cache_lock:
-        encoder._cache.clear()
+    for each in (encoder, bundled_use()):
+        with each._cache_lock:
+            each._cache.clear()
     rules_text.analyse.cache_clear()
 
 

@@ -70,9 +70,9 @@ def test_real_complaints_are_found_in_both_languages(real_test, lang):
     comments = [c for c in real_test.comments_in("test", origin="real") if c.lang == lang]
     learned = calibrate_comments(comments).complaint(lang)
     lexicon = calibrate_comments(comments, use_heads=False).complaint(lang)
-    # the target is 0.95 (met on dev by construction); on test Russian reaches 0.955 and English 0.931
-    # since the December 2026 retrain (two complaints of 102): this guards against worse
-    assert learned[1] >= 0.92, f"complaint recall on the real test split: {learned[1]:.3f}"
+    # the target is 0.95 (met on dev by construction); on test Russian and English both reach 0.951
+    # since the heads read a second encoder (December 2026): this guards against worse
+    assert learned[1] >= 0.94, f"complaint recall on the real test split: {learned[1]:.3f}"
     assert learned[2] > lexicon[2] + 0.05  # F1: the learned reading beats the lexicon's
 
 
@@ -86,8 +86,9 @@ def test_the_learned_checker_beats_the_lexicon_on_real_replies(real_test, rule):
     assert learned.macro_f1 > lexicon.macro_f1
     if rule == "no_blame":
         # the target is 0.90; the heads were chosen to keep the team's own replies clean first
-        # and reach 0.74 on the test split (the closing note says so): this guards against worse
-        assert learned.recall("fail") >= 0.72
+        # and reach 0.82 on the test split (0.74 with e5 alone; the closing note says so): this guards
+        # against worse
+        assert learned.recall("fail") >= 0.78
 
 
 @pytest.mark.skipif(not REAL.is_file(), reason="the shared real replies are not beside this checkout")

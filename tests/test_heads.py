@@ -161,3 +161,29 @@ def test_the_checker_reads_a_comment_without_the_encoder_only_when_the_kind_is_s
         assert quick.kind == read_comment(item.text, lexicon).kind, item.id
         settled += not quick.kind_scores
     assert 0 < settled < len(comments)
+
+
+def test_the_heads_read_both_encoders_and_reuse_the_retrieval_vector():
+    from assistant.encoder import bundled_e5, bundled_use
+    from assistant.heads import comment_features, comment_vector
+
+    text = "Курьер опоздал на пять часов и нагрубил"
+    e5 = comment_vector(text)  # what retrieval searches with
+    both = comment_features(text, e5)
+    assert both.shape == (bundled_e5().dimensions + bundled_use().dimensions,)
+    assert np.array_equal(both[: len(e5)], e5)
+    assert np.isclose(np.linalg.norm(both[len(e5) :]), 1.0, atol=1e-4)
+    assert np.allclose(comment_features(text), both, atol=1e-6)
+    assert shipped_heads().comment_kind.encoder.weights.shape[1] == len(both)  # trained on this layout
+
+
+def test_a_use_vector_does_not_depend_on_the_batch_it_was_computed_in():
+    """Training embeds one text at a time and the product embeds a reply's sentences together: the
+    weights are only right if both give the same vector."""
+    from assistant.encoder import USEEncoder
+
+    texts = ["Нам очень жаль.", "Вы сами виноваты, надо было читать описание товара внимательнее.", "DM us"]
+    encoder = USEEncoder()
+    together = encoder.query_vectors(texts)
+    for i, text in enumerate(texts):
+        assert np.allclose(USEEncoder().query_vectors([text])[0], together[i], atol=1e-5)

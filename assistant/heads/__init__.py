@@ -23,7 +23,9 @@ __all__ = [
     "Heads",
     "LinearHead",
     "Sentence",
+    "comment_features",
     "comment_vector",
+    "head_vectors",
     "load_heads",
     "shipped_heads",
     "split_sentences",
@@ -70,16 +72,31 @@ MAX_ENCODED_CHARS = 3000  # the encoder's time grows with the text (~0.4 s per 1
 
 
 def comment_vector(text: str) -> np.ndarray:
-    """The comment's query vector: the one retrieval searches with and the comment heads read. Of a
-    very long text only the first MAX_ENCODED_CHARS are read (the encoder was trained on 512 tokens,
-    and one 50,000-character paste held the shared encoder for every writer for half a minute)."""
+    """The comment's e5 query vector: the one retrieval searches with, and the first part of what the
+    comment heads read (`comment_features`). Of a very long text only the first MAX_ENCODED_CHARS are
+    read (the encoder was trained on 512 tokens, and one 50,000-character paste held the shared
+    encoder for every writer for half a minute)."""
     from ..encoder import bundled_e5
 
     return bundled_e5().query_vectors([text[:MAX_ENCODED_CHARS]])[0]
 
 
+def head_vectors(texts: list[str], e5_vectors: np.ndarray | None = None) -> np.ndarray:
+    """What the heads read: each text's e5 query vector beside its USE-m3 vector. The two encoders
+    make different mistakes (USE reads Russian complaints better, e5 English ones), and on dev the
+    pair beat either alone. `e5_vectors` are reused when the caller has them (retrieval computed them)."""
+    from ..encoder import bundled_e5, bundled_use
+
+    texts = [t[:MAX_ENCODED_CHARS] for t in texts]
+    e5 = bundled_e5().query_vectors(texts) if e5_vectors is None else np.atleast_2d(e5_vectors)
+    return np.hstack([e5, bundled_use().query_vectors(texts)])
+
+
+def comment_features(text: str, vector: np.ndarray | None = None) -> np.ndarray:
+    """The comment heads' input; `vector` is the comment's e5 query vector when the caller has it."""
+    return head_vectors([text], None if vector is None else np.asarray(vector).reshape(1, -1))[0]
+
+
 def sentence_vectors(sentences: list[Sentence]) -> np.ndarray:
     """A "sentence" with no full stop can be a whole pasted page: it is read up to MAX_ENCODED_CHARS."""
-    from ..encoder import bundled_e5
-
-    return bundled_e5().query_vectors([s.text[:MAX_ENCODED_CHARS] for s in sentences])
+    return head_vectors([s.text for s in sentences])

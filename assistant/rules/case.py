@@ -142,6 +142,16 @@ _ANGRY_OR_LOW_RATING = re.compile(
 
 
 _SAD = re.compile(r"\({2,}|:-?\(|☹|😡|😠|🤬|😤")  # "пришло синее((" is a complaint in any words
+
+
+def plainly_complains(comment: str) -> bool:
+    """A sad face, an angry "?!" or a rating of three stars or less: on the real corpus's train and dev
+    splits 24 of 24 comments with a sad face and 50 of 54 with the others were complaints, so these
+    signs make a complaint whatever the learned head says («срок годности истёк((» scored just under
+    the head's threshold)."""
+    return bool(_SAD.search(comment) or _ANGRY_OR_LOW_RATING.search(comment))
+
+
 _SENTENCES = re.compile(r"(?<=[.!?…])\s+|\n+")
 _HYPOTHETICAL = re.compile(r"\b(если|вдруг|можно ли|возможно ли|if|in case|is it possible|can i|could i)\b", re.I)
 

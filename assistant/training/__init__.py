@@ -89,9 +89,9 @@ def train_heads(
 
 
 def _encoder_id() -> str:
-    from ..encoder import bundled_e5
+    from ..encoder import bundled_e5, bundled_use
 
-    return bundled_e5().model_id
+    return f"{bundled_e5().model_id} + {bundled_use().model_id}"
 
 
 def _corpus_summary(corpus: Corpus, folder: Path) -> dict:

@@ -7,7 +7,7 @@ import numpy as np
 from ..corpus import KINDS, TOPICS, CommentItem, Corpus
 from ..heads import LinearHead
 from ..reading import RISK, combine_kinds, complaint_share, kind_from_scores
-from ..rules.case import COMPLAINT, situation_of
+from ..rules.case import COMPLAINT, plainly_complains, situation_of
 from ..rules.text import analyse
 from .fitting import C_ENCODER, C_NGRAMS, MIXES, accuracy, auc, linear_of, logistic, prf
 
@@ -46,6 +46,7 @@ def train_kind(corpus: Corpus, vectors, space, vectoriser, lexicon, progress) ->
         linear_of(logistic(t_train, y, c_ngr, half=True), classes),
     )
     lexicon_dev = [situation_of(analyse(c.text), analyse(""), lexicon) for c in dev]
+    plain_dev = [plainly_complains(c.text) for c in dev]
 
     texts_dev, langs_dev = [c.text for c in dev], [c.lang for c in dev]
     # an even mix: choosing it per language on dev moved the English threshold from 0.37 to 0.12 and back
@@ -69,7 +70,12 @@ def train_kind(corpus: Corpus, vectors, space, vectoriser, lexicon, progress) ->
             predicted = np.array(
                 [
                     combine_kinds(
-                        mode, kind_from_scores(probe, probs[i], c.lang), lexicon_dev[i], probs[i, column], sure
+                        mode,
+                        kind_from_scores(probe, probs[i], c.lang),
+                        lexicon_dev[i],
+                        probs[i, column],
+                        sure,
+                        plain_dev[i],
                     )[0]
                     for i, c in enumerate(dev)
                 ]
@@ -127,7 +133,7 @@ def _risk_share(head: LinearHead, dev: list[CommentItem], x_dev, lexicon_dev: li
         if c.kind != COMPLAINT:
             continue
         by_head = kind_from_scores(head, probs[i], c.lang)
-        kind, _ = combine_kinds(mode, by_head, lexicon_dev[i], float(probs[i, column]), sure)
+        kind, _ = combine_kinds(mode, by_head, lexicon_dev[i], float(probs[i, column]), sure, plainly_complains(c.text))
         if kind != COMPLAINT and COMPLAINT not in (lexicon_dev[i], by_head):
             shares.append(complaint_share(float(probs[i, column]), head.thresholds, c.lang))
     lowest = min(shares, default=1.0)
@@ -158,7 +164,8 @@ def kind_figures(items: list[CommentItem], head: LinearHead, x: np.ndarray, lexi
             by_lexicon = situation_of(analyse(c.text), analyse(""), lexicon)
             by_head = kind_from_scores(head, probs[i], c.lang)
             p_complaint = float(probs[i, head.classes.index(COMPLAINT)])
-            combined = combine_kinds(mode, by_head, by_lexicon, p_complaint, head.meta.get("sure", 0.5))[0]
+            plain = plainly_complains(c.text)
+            combined = combine_kinds(mode, by_head, by_lexicon, p_complaint, head.meta.get("sure", 0.5), plain)[0]
             predicted.append(by_lexicon if reader == "lexicon" else combined)
         block: dict = {"kind_accuracy": accuracy([c.kind for c in items], predicted)}
         for lang in (*LANGS, "all"):
@@ -245,17 +252,18 @@ class _Reference:
     def accuracy(self, head: LinearHead, mode: str, sure: float) -> float:
         if not self.items:
             return 1.0
-        from ..heads import comment_vector
+        from ..heads import comment_features
 
         if self.vectors is None:
-            self.vectors = np.stack([comment_vector(t) for t, _, _ in self.items])
+            self.vectors = np.stack([comment_features(t) for t, _, _ in self.items])
         texts, langs = [t for t, _, _ in self.items], [lang for _, lang, _ in self.items]
         probs = head.probabilities(self.vectors, texts, langs)
         column = head.classes.index(COMPLAINT)
         right = 0
         for i, (_, lang, complaint) in enumerate(self.items):
             by_head = kind_from_scores(head, probs[i], lang)
-            kind = combine_kinds(mode, by_head, self.lexicon_kinds[i], probs[i, column], sure)[0]
+            plain = plainly_complains(texts[i])
+            kind = combine_kinds(mode, by_head, self.lexicon_kinds[i], probs[i, column], sure, plain)[0]
             right += (kind == COMPLAINT) == complaint
         return right / len(self.items)
 

@@ -28,17 +28,23 @@ class Vectors:
         self.known: dict[str, np.ndarray] = {}
         if self.cache_path and self.cache_path.exists():
             with np.load(self.cache_path, allow_pickle=False) as data:
-                self.known = dict(zip((str(t) for t in data["texts"]), data["vectors"], strict=True))
+                if data["vectors"].shape[1:] == (self.dimensions(),):  # a cache of other encoders is ignored
+                    self.known = dict(zip((str(t) for t in data["texts"]), data["vectors"], strict=True))
+
+    @staticmethod
+    def dimensions() -> int:
+        from ..encoder import bundled_e5, bundled_use
+
+        return bundled_e5().dimensions + bundled_use().dimensions
 
     def of(self, texts: list[str], progress: Callable[[str], None]) -> np.ndarray:
-        from ..encoder import bundled_e5
+        from ..heads import head_vectors
 
-        encoder = bundled_e5()
         missing = list(dict.fromkeys(t for t in texts if t not in self.known))
         for done, text in enumerate(missing, start=1):
             # one text at a time: a batch pads its texts together, which moves the last digits of a
             # vector, and the weights must not depend on what the cache happened to hold
-            self.known[text] = encoder.query_vectors([text])[0]
+            self.known[text] = head_vectors([text])[0]
             if done % 200 == 0 or done == len(missing):
                 progress(f"  embedded {done}/{len(missing)} new texts")
         if missing and self.cache_path:
@@ -46,7 +52,7 @@ class Vectors:
             every = list(self.known)
             np.savez(self.cache_path, texts=np.array(every), vectors=np.stack([self.known[t] for t in every]))
         if not texts:
-            return np.zeros((0, encoder.dimensions), np.float32)
+            return np.zeros((0, self.dimensions()), np.float32)
         return np.stack([self.known[t] for t in texts])
 
 
