@@ -26,15 +26,12 @@ from . import sync_marker
 from .embeddings import ChromaEmbeddingFunction, Embedder
 from .indexing import Document
 from .settings import Settings
+from .store_error import StoreError
 
 EMBED_BATCH = 32
 CACHE_SECONDS = 60.0  # how long document metadata read from chromadb is trusted
 PRELOAD_LIMIT = 5000  # documents read whole into the cache on the first query
 logging.getLogger("chromadb.telemetry").setLevel(logging.CRITICAL)
-
-
-class StoreError(RuntimeError):
-    """The store cannot be reached or used; the message says what to do."""
 
 
 @dataclass(frozen=True)

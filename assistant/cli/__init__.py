@@ -13,7 +13,7 @@ from .. import __version__
 from ..llm import LLMError
 from ..prompting import PromptError
 from ..settings import SettingsError, load_settings
-from ..store import StoreError
+from ..store_error import StoreError
 from . import check_verbs, draft_verbs, eval_verbs, knowledge_verbs, train_verbs
 from .exits import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 
