@@ -129,8 +129,12 @@ def _wordy(text: str) -> bool:
 _DRAWBACKS = re.compile(
     r"(?:недостатки|минусы|cons)\s*:\s*(.+?)(?=(?:комментарий|достоинства|плюсы|pros)\s*:|$)", re.I | re.S
 )
+# "Минусов нет", "Их нет, боевая вещь", "Не нашла минусов": the drawbacks field says there are none
 _NO_DRAWBACKS = re.compile(
-    r"^\W*(нет|их нет|не обнаружен\w*|не выявлен\w*|отсутствуют|все так|всё так|none|no|n/a|-)\W*$", re.I
+    r"^\W*(?:пока\s+)?(?:(?:их|минус\w*|недостат\w*|не\s*достат\w*)\s+)?(?:совсем\s+|вообще\s+|пока\s+)?"
+    r"(?:нет|нету|не\s+(?:обнаружен|выявлен|выявил|нашл|нашел|нашёл)\w*(?:\s+минус\w*|\s+недостат\w*)?|"
+    r"отсутству\w*|все так|всё так|none|no|n/a|-)(?:\W*$|\s*[,.!;)]|\s+(?:одни|только)\b)",
+    re.I,
 )
 
 
@@ -173,7 +177,7 @@ def situation_of(comment: Text | None, reply: Text, lexicon: Lexicon) -> str:
     if _HYPOTHETICAL.search(comment.raw) and "?" in comment.raw and not _complains_outside_hypothesis(comment, lexicon):
         return QUESTION  # "если размер не подойдёт, можно обменять?" asks about a policy
     drawbacks = [d.strip() for d in _DRAWBACKS.findall(comment.raw)]
-    if any(d and not _NO_DRAWBACKS.match(d) for d in drawbacks):
+    if any(_a_drawback(d, lexicon) for d in drawbacks):
         return COMPLAINT
     if find_any(lexicon.complaint, comment):  # "не села после стирки" praises, it does not complain
         return COMPLAINT
@@ -182,6 +186,14 @@ def situation_of(comment: Text | None, reply: Text, lexicon: Lexicon) -> str:
     if find_any(lexicon.complaint_topic, comment):
         return QUESTION if "?" in comment.raw else COMPLAINT  # "маломерят?" asks
     return QUESTION if "?" in comment.raw else NEUTRAL
+
+
+def _a_drawback(text: str, lexicon: Lexicon) -> bool:
+    """A "Недостатки:" field that names a drawback: not "минусов нет", and not praise ("Всё отлично")."""
+    if not text or _NO_DRAWBACKS.match(text):
+        return False
+    words = analyse(text)
+    return not (find_any(lexicon.praise, words, negatable=False) and not find_any(lexicon.complaint, words))
 
 
 def _complains_outside_hypothesis(comment: Text, lexicon: Lexicon) -> bool:
