@@ -79,10 +79,9 @@ def _praise_markers() -> list[str]:
 
 
 def test_the_offline_composer_never_thanks_a_real_complaint_for_kind_words():
-    """None on train and dev, where the share of the complaint threshold that holds thanks back was
-    chosen; the test split was never used to choose it, so there it is a measured rate, a regression
-    guard at about 1 in 300 (1 of its 325 at the last count: a mixed review that "всё устраивает"
-    except a slightly leaking pack; 0 with the heads before the second encoder)."""
+    """None in any split: on train and dev the share of the complaint threshold that holds thanks back
+    was chosen; the test split was never used to choose it (0 of its 325 since the December 2026
+    retrain; with the first two-encoder heads, whose share was 0.35, one mixed review there got thanks)."""
     knowledge = load_knowledge(ROOT / "knowledge")
     markers = _praise_markers()
     complaints = [
@@ -96,5 +95,4 @@ def test_the_offline_composer_never_thanks_a_real_complaint_for_kind_words():
         )
         if any(marker in draft.text for draft in drafts for marker in markers):
             thanked[item.split].append(item.id)
-    assert thanked["train"] == [] and thanked["dev"] == []
-    assert len(thanked["test"]) <= sum(c.split == "test" for c in complaints) / 300, thanked["test"]
+    assert thanked == {"train": [], "dev": [], "test": []}
