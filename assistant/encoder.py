@@ -22,7 +22,7 @@ _shared_lock = threading.Lock()
 class _QueryCache:
     """Query-side vectors as one array, each text embedded once per process: a comment is read by
     triage and searched by retrieval, and a re-check after an edit meets the same sentences again, so
-    only new texts reach the model (in one batch)."""
+    only new texts reach the model."""
 
     CACHE_SIZE = 20_000  # query-side texts (comments, reply sentences): ~30 MB per encoder in all
     dimensions: int
@@ -49,7 +49,10 @@ class _QueryCache:
         if missing:
             unique = list(dict.fromkeys(texts[i] for i in missing))
             with self._lock:
-                fresh = self._embed(unique).reshape(len(unique), -1)
+                # one text at a time: a batch moves the last digits of a vector, so a reply's sentences
+                # would score a hair differently by what the cache held, and training (which embeds one
+                # text at a time) and the product would disagree on a sentence at the threshold
+                fresh = np.stack([self._embed([text]).reshape(-1) for text in unique])
             found = dict(zip(unique, fresh, strict=True))
             with self._cache_lock:
                 for text, vector in found.items():

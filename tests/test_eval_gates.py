@@ -106,8 +106,9 @@ def test_a_drafter_that_blames_and_is_repaired_turns_the_suite_red(indexed_copy,
 def test_blame_the_checker_does_not_know_is_caught_by_the_grader(indexed_copy, monkeypatch, name):
     report, failed = broken_run(indexed_copy, monkeypatch, name, UNKNOWN_BLAME)
     assert "the grader finds a problem the checker passed in ≤ 5% of drafts (no_blame)" in failed
-    # the checker passes nearly all of them (a short variant's whole-reply part may tip one over)
-    assert report["first_rules"]["no_blame"]["rate"] >= 0.95
+    # the checker passes most of them (its learned head now catches some of this sarcasm, and a short
+    # variant's whole-reply part may tip one over)
+    assert report["first_rules"]["no_blame"]["rate"] >= 0.8
     assert report["grader"]["rules"]["no_blame"]["checker_passed"] > report["grader"]["rules"]["no_blame"]["graded"] / 2
     found = [d for c in report["cases"] for draft in c["drafts"] for d in draft["grader"]["disagreements"]]
     assert any("reads as blame" in d["why"] and d["by"] == "heads" for d in found)
