@@ -170,9 +170,7 @@ def situation_of(comment: Text | None, reply: Text, lexicon: Lexicon) -> str:
         if find_any(lexicon.complaint, reply, negatable=False) or find_any(remedies, reply):
             return COMPLAINT
         return PRAISE if find_any(lexicon.praise, reply, negatable=False) else NEUTRAL
-    if _ANGRY_OR_LOW_RATING.search(comment.raw):
-        return COMPLAINT
-    if _SAD.search(comment.raw):
+    if plainly_complains(comment.raw):
         return COMPLAINT
     if _HYPOTHETICAL.search(comment.raw) and "?" in comment.raw and not _complains_outside_hypothesis(comment, lexicon):
         return QUESTION  # "если размер не подойдёт, можно обменять?" asks about a policy
