@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .heads import Heads, LinearHead, comment_features, shipped_heads
+from .heads import Heads, KindHead, comment_features, shipped_heads
 from .languages import detect, is_supported
 from .rules.case import COMPLAINT, plainly_complains, situation_of
 from .rules.lexicon import Lexicon
@@ -89,7 +89,7 @@ def read_comment(
     return _combine(heads, text, features, lang, lexicon_kind)
 
 
-def _complaint_without_encoder(head: LinearHead, text: str, lang: str | None, lexicon_kind: str) -> str | None:
+def _complaint_without_encoder(head: KindHead, text: str, lang: str | None, lexicon_kind: str) -> str | None:
     """Who decided, when the comment is a complaint whatever the encoder's part of P(complaint) is:
     without it the probability is a lower bound, and every step from P(complaint) to the kind only
     ever turns a higher probability into a complaint. None when the encoder could change the kind."""
@@ -113,7 +113,7 @@ def complaint_share(p_complaint: float, thresholds: dict[str, float], lang: str 
     return p_complaint / threshold if threshold else 0.0
 
 
-def kind_from_scores(head: LinearHead, probs: np.ndarray, lang: str | None) -> str:
+def kind_from_scores(head: KindHead, probs: np.ndarray, lang: str | None) -> str:
     """A complaint when P(complaint) reaches the threshold chosen on dev for the comment's language
     (set for recall: a missed complaint is answered with thanks), else the likeliest other kind."""
     scores = dict(zip(head.classes, (float(p) for p in probs), strict=True))

@@ -154,7 +154,8 @@ def test_the_checker_reads_a_comment_without_the_encoder_only_when_the_kind_is_s
     from assistant.rules.lexicon import load_lexicon
 
     lexicon = load_lexicon(None)
-    comments = load_corpus(Path(__file__).resolve().parent.parent / "evals" / "real").comments_in("dev")[:150]
+    # every fourth: both languages (English has too high a threshold for the n-grams alone to settle it)
+    comments = load_corpus(Path(__file__).resolve().parent.parent / "evals" / "real").comments_in("dev")[::4]
     settled = 0
     for item in comments:
         quick = read_comment(item.text, lexicon, kind_only=True)

@@ -16,11 +16,13 @@ from pathlib import Path
 
 import numpy as np
 
+from .kind import KindHead
 from .linear import LinearHead, load_head, load_space
 from .sentences import Sentence, split_sentences
 
 __all__ = [
     "Heads",
+    "KindHead",
     "LinearHead",
     "Sentence",
     "comment_features",
@@ -37,7 +39,7 @@ REPLY_HEADS = ("no_blame", "empathy", "concrete_solution", "invite_dm")
 
 @dataclass(frozen=True)
 class Heads:
-    comment_kind: LinearHead
+    comment_kind: KindHead
     comment_topic: LinearHead
     reply: dict[str, LinearHead]  # rule -> P(the sentence carries what the rule looks for)
     info: dict = field(default_factory=dict)  # metrics.json: data, splits, figures, date
@@ -51,8 +53,12 @@ def load_heads(folder: Path) -> Heads:
     folder = Path(folder)
     info_path = folder / "metrics.json"
     comments, replies = load_space(folder / "comment_ngrams.npz"), load_space(folder / "reply_ngrams.npz")
+    complaint = folder / "comment_complaint.npz"
     return Heads(
-        comment_kind=load_head(folder / "comment_kind.npz", comments),
+        comment_kind=KindHead(
+            load_head(folder / "comment_kind.npz", comments),
+            load_head(complaint, comments) if complaint.exists() else None,
+        ),
         comment_topic=load_head(folder / "comment_topic.npz", comments),
         reply={rule: load_head(folder / f"reply_{rule}.npz", replies) for rule in REPLY_HEADS},
         info=json.loads(info_path.read_text(encoding="utf-8")) if info_path.exists() else {},

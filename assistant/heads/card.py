@@ -41,6 +41,8 @@ def model_card(metrics: dict) -> str:
         f"complaint thresholds {kind['thresholds']} (chosen on dev for recall ≥ 0.95); "
         f"combined with the lexicon by `{kind['combine']}`.",
         "",
+        _complaint_head_line(kind),
+        "",
         "| split | reader | complaint P / R (ru) | complaint P / R (en) | kind accuracy |",
         "| --- | --- | --- | --- | ---: |",
     ]
@@ -110,3 +112,22 @@ def model_card(metrics: dict) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _complaint_head_line(kind: dict) -> str:
+    aucs = kind.get("dev_complaint_auc")
+    if not aucs:
+        return "P(complaint) is the four-way head's."
+    four, binary = aucs["four_way"], aucs["binary"]
+    chosen = kind.get("complaint_head")
+    compared = (
+        f"dev complaint AUC, four-way head ru {four['ru']:.3f} / en {four['en']:.3f}, "
+        f"binary head ru {binary['ru']:.3f} / en {binary['en']:.3f}"
+    )
+    if chosen is None:
+        return f"P(complaint) is the four-way head's: a binary complaint head did no better on dev ({compared})."
+    return (
+        f"P(complaint) comes from a binary complaint-vs-rest head (`comment_complaint.npz`, C = "
+        f"{chosen['C_encoder']} / {chosen['C_ngrams']}, even mix), which dev preferred ({compared}); the "
+        "four-way head names the other kinds."
+    )

@@ -67,7 +67,8 @@ def train_heads(
 
     save_space(comment_space, out_dir / "comment_ngrams.npz")
     save_space(reply_space, out_dir / "reply_ngrams.npz")
-    kind_head.save(out_dir / "comment_kind.npz")
+    (out_dir / "comment_complaint.npz").unlink(missing_ok=True)  # absent when dev preferred the four-way head
+    kind_head.save(out_dir / "comment_kind.npz", out_dir / "comment_complaint.npz")
     topic_head.save(out_dir / "comment_topic.npz")
     for rule, head in reply_heads.items():
         head.save(out_dir / f"reply_{rule}.npz")

@@ -16,6 +16,7 @@ C_ENCODER = (1.0, 4.0, 8.0)
 C_NGRAMS = (2.0, 8.0, 32.0)
 MIXES = (0.0, 0.25, 0.5, 0.75, 1.0)
 MAX_NGRAMS = 50_000
+DENSE_TOL = 1e-8  # the solver's tolerance over encoder vectors (see `logistic`)
 
 
 @dataclass
@@ -68,10 +69,21 @@ def fit_space(texts: list[str]) -> tuple[NgramSpace, object]:
 
 def logistic(features, labels, c_value: float, half: bool = False):
     """`half` rounds the weights as they ship (n-gram weights are stored as float16), so that what
-    dev chose is what the product computes."""
+    dev chose is what the product computes.
+
+    Encoder vectors differ in their last bits from one CPU to another (the BLAS kernels differ), and
+    a solver stopped early turns that into weights apart by 0.02 and other thresholds, so a retrain on
+    another machine did not reproduce the shipped figures. Fitted in float64 to a tight tolerance, the
+    weights move by about 1e-5 instead."""
+    from scipy.sparse import issparse
     from sklearn.linear_model import LogisticRegression
 
-    model = LogisticRegression(C=c_value, class_weight="balanced", max_iter=5000, random_state=0).fit(features, labels)
+    dense = not issparse(features)
+    if dense:
+        features = np.asarray(features, dtype=np.float64)
+    model = LogisticRegression(
+        C=c_value, class_weight="balanced", max_iter=5000, tol=DENSE_TOL if dense else 1e-4, random_state=0
+    ).fit(features, labels)
     if half:
         model.coef_ = model.coef_.astype(np.float16).astype(np.float64)
     return model
