@@ -15,13 +15,16 @@ from assistant.knowledge import Knowledge, load_knowledge
 from assistant.rules import CheckResult
 from assistant.settings import Settings, load_settings, public_url
 from assistant.store import StoreError
+from assistant.threads import set_thread_limit
 
 MARKS = {"pass": "✅", "fail": "❌", "n/a": "➖"}
 
 
 @st.cache_resource
 def settings() -> Settings:
-    return load_settings()
+    loaded = load_settings()
+    set_thread_limit(loaded.encoder_threads)
+    return loaded
 
 
 @st.cache_resource(show_spinner="Loading the embedding model and the index…")

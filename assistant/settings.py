@@ -51,6 +51,7 @@ class Settings:
     chunk_tokens: int = 256
     chunk_overlap_tokens: int = 32
     max_comment_chars: int = 3000  # a longer comment is cut (with a note) before it reaches any prompt
+    encoder_threads: int = 0  # the most threads one e5 call takes; 0: the cores free when it starts
 
     def __repr__(self) -> str:
         shown = []
@@ -153,6 +154,7 @@ _ENV = {
     "ASSISTANT_CHUNK_TOKENS": ("chunk_tokens", int),
     "ASSISTANT_CHUNK_OVERLAP_TOKENS": ("chunk_overlap_tokens", int),
     "ASSISTANT_MAX_COMMENT_CHARS": ("max_comment_chars", int),
+    "ASSISTANT_ENCODER_THREADS": ("encoder_threads", int),
 }
 _CONVERTERS = {name: conv for name, conv in _ENV.values()}
 
@@ -230,3 +232,5 @@ def _validate(settings: Settings) -> None:
         raise SettingsError(f"prompts folder {settings.prompts_dir} not found: set ASSISTANT_PROMPTS_DIR to it")
     if settings.max_comment_chars < 200:
         raise SettingsError("ASSISTANT_MAX_COMMENT_CHARS must be at least 200 (a comment's first words matter)")
+    if settings.encoder_threads < 0:
+        raise SettingsError("ASSISTANT_ENCODER_THREADS must be 0 (the cores free at each call) or a number of threads")

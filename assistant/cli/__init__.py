@@ -14,6 +14,7 @@ from ..llm import LLMError
 from ..prompting import PromptError
 from ..settings import SettingsError, load_settings
 from ..store_error import StoreError
+from ..threads import set_thread_limit
 from . import check_verbs, draft_verbs, eval_verbs, knowledge_verbs, train_verbs
 from .exits import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 
@@ -31,6 +32,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         settings = load_settings()
+        set_thread_limit(settings.encoder_threads)
         return args.handler(args, settings)
     except (SettingsError, StoreError, LLMError, PromptError) as error:
         print(f"error: {error}", file=sys.stderr)
