@@ -13,8 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from . import shipped_yaml
 from .knowledge import Brand
 from .languages import default_language, is_supported, name_in
 from .rules.text import analyse
@@ -36,7 +35,7 @@ class ComposedDraft:
 @functools.cache
 def load_phrases(prompts_dir: Path, lang: str) -> dict:
     path = Path(prompts_dir) / "composer" / f"{lang if is_supported(lang) else default_language()}.yaml"
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return shipped_yaml.parse(path.read_text(encoding="utf-8"))
 
 
 def brand_limits(brand: Brand | None) -> dict[str, str]:

