@@ -15,8 +15,8 @@ import pytest
 from assistant.cli import main
 from assistant.embeddings import OpenAIEmbedder, make_embedder
 from assistant.ingest import ingest, open_store
-from assistant.retrieval import search
-from assistant.store import Store, StoreError
+from assistant.retrieval import search, where_filter
+from assistant.store import Store, StoreError, metadata_matches
 
 
 def test_second_ingest_with_no_change_embeds_nothing(first_ingest, indexed_copy):
@@ -27,6 +27,33 @@ def test_second_ingest_with_no_change_embeds_nothing(first_ingest, indexed_copy)
     assert second.sync.unchanged == first.documents
     assert second.store_status["documents"] == first.documents
     assert second.store_status["last_sync"]
+
+
+def test_a_sync_with_nothing_changed_reads_no_documents(indexed_copy, monkeypatch):
+    """The last sync's manifest and the count vouch for the collection: reading every document's
+    metadata (17 s at 100k documents) is skipped."""
+    store = open_store(indexed_copy)
+    ingest(indexed_copy, progress=False, store=store)  # writes the manifest if the fixture's copy lacks it
+
+    def no_reading():
+        raise AssertionError("the collection was read although nothing changed")
+
+    monkeypatch.setattr(store, "_existing_metadata", no_reading)
+    report = ingest(indexed_copy, progress=False, store=store).sync
+    assert (report.added, report.deleted, report.relabelled) == (0, 0, 0)
+    assert report.unchanged == store.count()
+
+
+def test_a_collection_changed_behind_the_stores_back_is_read_and_repaired(indexed_copy):
+    store = open_store(indexed_copy)
+    ingest(indexed_copy, progress=False, store=store)
+    held = store.count()
+    victim = store.collection.get(limit=1)["ids"][0]
+    store.collection.delete(ids=[victim])  # not through a sync: the manifest no longer describes it
+    report = ingest(indexed_copy, progress=False, store=store).sync
+    assert report.added == 1
+    assert store.count() == held
+    assert store.collection.get(ids=[victim])["ids"] == [victim]
 
 
 def test_edited_section_reembeds_only_its_chunk(indexed_copy):
@@ -147,6 +174,36 @@ def test_search_filters_by_kind_channel_and_language(indexed_demo):
     mixed = search(store, "курьер", lang="en", k=20)
     assert {h.metadata["kind"] for h in mixed} == {"policy", "reply"}
     assert all(h.metadata["lang"] == "en" for h in mixed if h.metadata["kind"] == "reply")
+
+
+@pytest.mark.parametrize(
+    ("kind", "channel", "lang"),
+    [("reply", "instagram", "ru"), ("reply", "vk", "ru"), ("policy", "vk", None), (None, "telegram", "en")],
+)
+def test_a_filter_applied_after_an_unfiltered_query_finds_what_chromas_filter_finds(indexed_demo, kind, channel, lang):
+    """Filtering the nearest of all (fast at any size) must rank exactly as chromadb's own filter."""
+    store = open_store(indexed_demo)
+    where = where_filter(kind, channel, lang)
+    answered_fast = 0
+    for text in ("курьер опоздал и нагрубил", "the zipper broke on day one", "где мой возврат денег"):
+        vector = store.embedder.embed_query(text)
+        theirs = store.collection.query(query_embeddings=[list(vector)], n_results=6, where=where, include=[])
+        fast = store._filtered_after(vector, 6, where, False)  # None: too few passed, chromadb's filter decides
+        if fast is not None:
+            answered_fast += 1
+            assert [hit.id for hit in fast] == theirs["ids"][0]
+        assert [hit.id for hit in store.query_vector(vector, 6, where)] == theirs["ids"][0]
+    assert answered_fast >= 2  # the demo's replies in a language are few, yet most filters pass enough
+
+
+def test_metadata_is_matched_as_chromadb_would():
+    meta = {"kind": "reply", "lang": "ru", "ch_vk": True, "topic": "delivery"}
+    assert metadata_matches(meta, {"$and": [{"kind": "reply"}, {"ch_vk": True}]})
+    assert not metadata_matches(meta, {"$and": [{"kind": "reply"}, {"ch_instagram": True}]})  # no flag: not True
+    assert metadata_matches(meta, {"$or": [{"kind": "policy"}, {"lang": "ru"}]})
+    assert metadata_matches(meta, {"topic": {"$in": ["delivery", "returns"]}})
+    assert not metadata_matches(meta, {"topic": {"$nin": ["delivery"]}})
+    assert metadata_matches(meta, {"topic": {"$gt": 3}}) is None  # not read here: chromadb decides
 
 
 def test_a_relabel_shows_at_once_in_the_store_that_synced(indexed_copy):
