@@ -155,6 +155,61 @@ def test_ingest_and_search_through_a_chroma_server(settings, chroma_server, monk
     assert any(c.name.startswith("knowledge--") for c in server_side.list_collections())
 
 
+def test_a_chroma_server_at_ten_thousand_documents(settings, chroma_server):
+    """The scale path: a real `chroma run` holding 10k documents (random unit vectors, the metadata
+    mix of a real index) answers filtered queries as its own filter would, and a re-sync with
+    nothing changed reads nothing (the manifest lives in the collection, so it works for a server)."""
+    import random
+
+    import numpy as np
+
+    from assistant.indexing import Document
+
+    host, port = chroma_server
+    server = dataclasses.replace(settings, chroma_host=host, chroma_port=port)
+    store = open_store(server)
+    documents = []
+    for i in range(10_000):
+        draw = random.Random(i)
+        meta = {"kind": "policy" if draw.random() < 0.25 else "reply", "lang": "en" if draw.random() < 0.3 else "ru"}
+        meta.update({f"ch_{c}": draw.random() < 1 / 3 for c in ("instagram", "vk", "telegram", "marketplace")})
+        documents.append(Document(f"synthetic:{i}", f"passage {i}", f"passage {i}", meta))
+    # clustered like real embeddings (random points in 384 dimensions are all equally far apart,
+    # which no nearest-neighbour index finds well): 300 topics, each document near one of them
+    rng = np.random.default_rng(3)
+    centres = rng.normal(size=(300, 384))
+    vectors = centres[rng.integers(0, 300, len(documents))] + rng.normal(scale=0.6, size=(len(documents), 384))
+    vectors = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+    for start in range(0, len(documents), 2000):
+        batch = documents[start : start + 2000]
+        store.collection.add(
+            ids=[d.id for d in batch],
+            embeddings=vectors[start : start + 2000].tolist(),
+            documents=[d.text for d in batch],
+            metadatas=[d.metadata for d in batch],
+        )
+    assert store.sync(documents, progress=False).unchanged == 10_000  # reads everything, writes the manifest
+
+    def no_reading():
+        raise AssertionError("the collection was read although nothing changed")
+
+    store._existing_metadata = no_reading
+    assert store.sync(documents, progress=False).unchanged == 10_000
+
+    where = where_filter("reply", "instagram", "ru")
+    passing = np.array([bool(metadata_matches(d.metadata, where)) for d in documents])
+    found = 0
+    for centre in centres[:10]:
+        vector = centre + rng.normal(scale=0.6, size=384)
+        vector = (vector / np.linalg.norm(vector)).astype(np.float32)
+        similarity = np.where(passing, vectors @ vector, -np.inf)
+        exact = {documents[i].id for i in np.argsort(-similarity)[:8]}
+        ours = store.query_vector(vector.tolist(), 8, where)
+        assert len(ours) == 8 and all(metadata_matches(hit.metadata, where) for hit in ours)
+        found += len(exact & {hit.id for hit in ours})
+    assert found / 80 >= 0.9  # as good as the index's own nearest-neighbour search
+
+
 def test_unreachable_chroma_server_says_what_to_do(settings, monkeypatch, capsys):
     from tests.conftest import free_port
 
