@@ -22,6 +22,7 @@ import os
 SPIN_ENV = "GOMP_SPINCOUNT"
 SHORT_SPIN = "10000"  # spins before a waiting thread sleeps (libgomp's default is 300,000)
 _LOADAVG = "/proc/loadavg"
+_OWN_TASKS = "/proc/self/task"
 
 _limit = 0  # 0: every core this process may run on
 
@@ -48,9 +49,10 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-def others_running(loadavg: str | None = None) -> int | None:
-    """Tasks the kernel is running or ready to run right now, besides the caller; None where the
-    system does not say (not Linux)."""
+def others_running(loadavg: str | None = None, own: int | None = None) -> int | None:
+    """Tasks of other processes the kernel is running or ready to run right now; None where the
+    system does not say (not Linux). This process's own running threads (the caller, and BLAS
+    threads still spinning after the heads' last product) are not a neighbour."""
     try:
         if loadavg is None:
             with open(_LOADAVG, encoding="ascii") as file:
@@ -58,7 +60,24 @@ def others_running(loadavg: str | None = None) -> int | None:
         running = int(loadavg.split()[3].split("/")[0])
     except (OSError, IndexError, ValueError):
         return None
-    return max(0, running - 1)
+    own = _own_running() if own is None else own
+    return max(0, running - max(own, 1))
+
+
+def _own_running() -> int:
+    count = 0
+    try:
+        for task in os.scandir(_OWN_TASKS):
+            try:
+                with open(f"{task.path}/stat", encoding="ascii", errors="replace") as file:
+                    stat = file.read()
+            except OSError:
+                continue  # a thread that just ended
+            if stat[stat.rfind(")") + 2 : stat.rfind(")") + 3] == "R":
+                count += 1
+    except OSError:
+        return 1
+    return count
 
 
 def threads_now(cores: int | None = None, busy: int | None = None, limit: int | None = None) -> int:

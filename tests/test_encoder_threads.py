@@ -30,10 +30,13 @@ def test_threads_are_the_free_cores_within_the_limit(cores, busy, limit, expecte
     assert threads.threads_now(cores=cores, busy=busy, limit=limit) == expected
 
 
-def test_the_running_count_is_read_without_the_caller():
-    assert threads.others_running("2.27 1.48 1.54 3/79 19505\n") == 2
-    assert threads.others_running("0.00 0.00 0.00 1/79 19505\n") == 0
+def test_the_running_count_leaves_out_this_process():
+    assert threads.others_running("2.27 1.48 1.54 3/79 19505\n", own=1) == 2
+    assert threads.others_running("0.00 0.00 0.00 1/79 19505\n", own=1) == 0
+    # our own BLAS threads still spinning after a product are not a neighbour
+    assert threads.others_running("2.27 1.48 1.54 3/79 19505\n", own=3) == 0
     assert threads.others_running("not a loadavg") is None
+    assert threads._own_running() >= 1  # the caller itself is running
 
 
 def test_a_spin_the_user_set_is_kept():
