@@ -14,7 +14,7 @@ from assistant.knowledge.saved_replies import pending_replies, set_status
 from assistant.languages import supported_codes
 from assistant.lint import lint
 from assistant.retrieval import search
-from assistant.store import StoreError
+from assistant.store import DETAILS_CACHE_SIZE, StoreError
 
 st.title("Knowledge")
 current = settings()
@@ -37,7 +37,8 @@ files = sum(
 )
 st.caption(
     f"Embedding model: {status['embedding_model']} · {files} files · collection {status['collection']} · "
-    f"last sync: {status['last_sync'] or 'never'} · knowledge folder `{current.knowledge_dir}`"
+    f"last sync: {status['last_sync'] or 'never'} · knowledge folder `{current.knowledge_dir}` · "
+    f"{status['cached_documents']:,} passages held in memory (at most {DETAILS_CACHE_SIZE:,})"
 )
 if status["documents"] == 0:
     st.warning("The index is empty: press Re-index (or run `assistant ingest`) so drafts can use the knowledge.")
