@@ -32,7 +32,7 @@ from .settings import Settings
 from .store_error import StoreError
 
 EMBED_BATCH = 32
-CACHE_SECONDS = 60.0  # how long a Chroma server's document metadata is trusted
+CACHE_SECONDS = 60.0  # how long document metadata read from chromadb is trusted
 DETAILS_CACHE_SIZE = 20_000  # documents whose text, metadata and vector are kept (~2.5 KB each: ~50 MB)
 OVERFETCH, OVERFETCH_MIN, OVERFETCH_MAX = 8, 48, 2000  # a filtered query's look among the nearest of all
 logging.getLogger("chromadb.telemetry").setLevel(logging.CRITICAL)
@@ -301,10 +301,14 @@ class Store:
         keyed by document id (ids are content hashes, so a text never goes stale)."""
         if where and (hits := self._filtered_after(vector, k, where, with_vectors)) is not None:
             return hits
+        return self._nearest(vector, max(1, k), where, with_vectors)
+
+    def _nearest(self, vector, n: int, where: dict | None, with_vectors: bool) -> list[Hit]:
+        """The `n` nearest documents, chromadb's filter applied when `where` is given."""
         result = self._reopened(
             lambda: self.collection.query(
                 query_embeddings=[np.asarray(vector, dtype=float).tolist()],
-                n_results=max(1, k),
+                n_results=n,
                 where=where or None,
                 include=["distances"],
             )
@@ -312,15 +316,10 @@ class Store:
         ids, distances = result["ids"][0], result["distances"][0]
         details = self._details(ids)
         return [
-            Hit(
-                doc_id,
-                details[doc_id][0],
-                1.0 - distance,
-                details[doc_id][1],
-                details[doc_id][2] if with_vectors else None,
-            )
+            Hit(doc_id, text, 1.0 - distance, meta, stored if with_vectors else None)
             for doc_id, distance in zip(ids, distances, strict=True)
             if doc_id in details
+            for text, meta, stored in (details[doc_id],)
         ]
 
     def _filtered_after(self, vector, k: int, where: dict, with_vectors: bool) -> list[Hit] | None:
@@ -345,36 +344,29 @@ class Store:
         return None
 
     def _nearest_passing(self, vector, k: int, wanted: int, where: dict, with_vectors: bool):
-        result = self._reopened(
-            lambda: self.collection.query(
-                query_embeddings=[np.asarray(vector, dtype=float).tolist()], n_results=wanted, include=["distances"]
-            )
-        )
-        ids, distances = result["ids"][0], result["distances"][0]
-        details = self._details(ids)
+        """The first `k` of the `wanted` nearest that pass `where` (None for a condition this does not
+        read), and how many were looked at."""
+        nearest = self._nearest(vector, wanted, None, with_vectors)
         hits = []
-        for doc_id, distance in zip(ids, distances, strict=True):
-            if doc_id not in details:
-                continue
-            passes = metadata_matches(details[doc_id][1], where)
+        for hit in nearest:
+            passes = metadata_matches(hit.metadata, where)
             if passes is None:
-                return None, len(ids)
+                return None, len(nearest)
             if passes:
-                text, meta, stored = details[doc_id]
-                hits.append(Hit(doc_id, text, 1.0 - distance, meta, stored if with_vectors else None))
+                hits.append(hit)
                 if len(hits) == k:
                     break
-        return hits, len(ids)
+        return hits, len(nearest)
 
     def _details(self, ids: list[str]) -> dict[str, tuple[str, dict, np.ndarray | None]]:
         """Text, metadata and vector of each id, from a bounded cache; only the ids it lacks are read,
         in one call (a few milliseconds for a query's hundred), so no request waits for a bulk read.
         Metadata can change under an unchanged id (a relabel): the cache is dropped after a sync
-        here or, on this disk, by another process (the marker file says so); a server gives no such
-        sign, so there it is dropped every `CACHE_SECONDS`."""
+        here, when another process's ingest changes the marker file, and at the latest every
+        `CACHE_SECONDS` (a server gives no sign of another machine's ingest)."""
         with self._cache_lock:
             now = time.monotonic()
-            if not self._local and now - self._cache_loaded > CACHE_SECONDS:
+            if now - self._cache_loaded > CACHE_SECONDS:
                 self._cache.clear()
                 self._cache_loaded = now
             found = {}
